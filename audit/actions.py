@@ -1,0 +1,56 @@
+"""Registry of audit action codes and their Chinese display text (the one place for both)."""
+
+ACTIONS: dict[str, str] = {
+    # identity and access
+    "auth.login": "登录",
+    "auth.logout": "退出",
+    "auth.login_failed": "登录失败",
+    "auth.locked": "账号锁定",
+    "auth.unlocked": "账号解锁",
+    "auth.password_changed": "修改密码",
+    "auth.session_expired": "会话超时",
+    "org.unit.created": "新建单位",
+    "org.unit.updated": "修改单位",
+    "org.unit.moved": "迁移单位",
+    "org.unit.imported": "导入单位",
+    "org.user.created": "新建账号",
+    "org.user.updated": "修改账号",
+    "org.user.imported": "导入账号",
+    "org.role.granted": "授予角色",
+    "org.role.revoked": "撤销角色",
+    "org.policy.updated": "修改安全策略",
+    "audit.verified": "校验审计链",
+    # tasks
+    "tasks.directive.created": "新建上级部署",
+    "tasks.directive.updated": "修改上级部署",
+    "tasks.task.created": "新建任务",
+    "tasks.task.updated": "修改任务",
+    "tasks.task.decomposed": "分解任务",
+    "tasks.task.reviewed": "党组会前置审议",
+    "tasks.task.imported": "导入任务",
+    "tasks.task.exported": "导出任务台账",
+    "tasks.milestone.created": "新建时间节点",
+    "tasks.milestone.updated": "修改时间节点",
+    "tasks.indicator.created": "新建指标",
+    "tasks.indicator.updated": "更新指标",
+    "tasks.taskforce.updated": "调整专班",
+    "tasks.assignment.assigned": "交办",
+    "tasks.assignment.signed": "签收",
+    "tasks.assignment.returned": "退回",
+    "tasks.assignment.extension_requested": "申请延期",
+    "tasks.assignment.extension_decided": "审批延期",
+    "tasks.assignment.completion_requested": "申请办结",
+    "tasks.assignment.completed": "审核办结",
+    "tasks.assignment.completion_rejected": "办结退回",
+    "tasks.assignment.light_changed": "预警灯变化",
+    "tasks.filter.saved": "保存筛选",
+    "reporting.report.submitted": "填报进展",
+    "reporting.report.approved": "审核报告",
+    "reporting.attachment.uploaded": "上传附件",
+    "reporting.attachment.downloaded": "下载附件",
+    "notifications.reminder.sent": "发送提醒",
+}
+
+
+def label(code: str) -> str:
+    return ACTIONS.get(code, code)

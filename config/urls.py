@@ -1,0 +1,13 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("dashboards.urls")),
+    path("accounts/", include("org.urls")),
+    path("audit/", include("audit.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+]

@@ -1,0 +1,162 @@
+"""Generic views that carry the scope check, pagination and HTMX partials.
+
+A concrete list view declares `model`, `permission`, `filterset_class`, `template_name`;
+a detail view declares `model` and `permission`; an action view declares a form and the
+service to call. Out-of-scope objects answer 404 (never 403, which would confirm existence).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from core import scoping
+
+PAGE_SIZES = (20, 50, 100)
+
+
+class PermissionRequiredMixin(LoginRequiredMixin):
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.permission and not scoping.has_any(request.user, self.permission):
+            raise PermissionDenied("您没有访问此页面的权限")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedListView(PermissionRequiredMixin, ListView):
+    filterset_class = None
+    paginate_by = 50
+    partial_template_name = None
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user, self.permission)
+
+    def get_queryset(self):
+        qs = self.base_queryset()
+        if self.filterset_class:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        else:
+            self.filterset = None
+        return qs
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            size = self.paginate_by
+        return size if size in PAGE_SIZES else self.paginate_by
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        number = self.request.GET.get("page") or 1
+        try:
+            page = paginator.page(number)
+        except Exception:  # noqa: BLE001 — bad page numbers show the first page
+            page = paginator.page(1)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_string"] = query.urlencode()
+        return ctx
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and self.partial_template_name:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+
+class ScopedObjectMixin:
+    """Fetch `self.object` through visible_to(); outside the scope it does not exist."""
+
+    model = None
+    permission = ""
+    pk_url_kwarg = "pk"
+
+    def get_scoped_object(self, queryset=None):
+        qs = queryset if queryset is not None else self.model.objects.all()
+        return get_object_or_404(qs.visible_to(self.request.user, self.permission), pk=self.kwargs[self.pk_url_kwarg])
+
+
+class ScopedDetailView(PermissionRequiredMixin, ScopedObjectMixin, DetailView):
+    def get_object(self, queryset=None):
+        return self.get_scoped_object(self.get_queryset())
+
+
+class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, FormView):
+    """Bind a form, call one service, redirect. Service ValidationErrors land next to the fields.
+
+    Subclasses implement `perform(form)` (calls the service, returns the object to go to) and
+    optionally `object_permission` to load `self.object` in scope first.
+    """
+
+    success_message = ""
+    object_permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        if request.user.is_authenticated and self.model is not None and self.pk_url_kwarg in kwargs:
+            self.permission = self.object_permission or self.permission
+            self.object = self.get_scoped_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.object
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            target = self.perform(form)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or "您没有权限执行此操作")
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url_for(target))
+
+    def get_success_url_for(self, target):
+        return target.get_absolute_url()
+
+
+class ServiceActionView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """A POST-only button (sign, approve …) that calls one service and goes back."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_scoped_object()
+        try:
+            self.perform()
+            if getattr(self, "success_message", ""):
+                messages.success(request, self.success_message)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message(exc))
+        return redirect(self.object.get_absolute_url())
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or "您没有权限执行此操作"
+
+
+def _attach_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

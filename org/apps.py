@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = "组织机构"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from org.roles import sync_builtin_roles
+
+        # every app's permissions exist only after its own post_migrate: sync after each
+        post_migrate.connect(sync_builtin_roles, dispatch_uid="org.sync_builtin_roles")

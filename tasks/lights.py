@@ -1,0 +1,147 @@
+"""The warning-light rule (R-WRN-1) — the one place it is written, twice: as a database
+expression for lists (filter and sort without loading rows) and in Python for one object and
+for the words. A property-based test (tasks/tests/test_lights.py) proves the two agree.
+
+Rule, evaluated on a day T for an item with start date S, due date D, progress P (0–100),
+last report date R (or S when nothing was reported yet) and a report cadence of C days:
+
+1. 已办结                      → DONE ("已办结")
+2. T > D                       → 红 "红：逾期{T−D}天"
+3. D − T ≤ N                   → 黄 "黄：{D−T}天内到期，进度P%"   (N = DUBAN_LIGHT_DUE_SOON_DAYS, default 7)
+4. P + X < (T−S)/(D−S)×100     → 黄 "黄：进度P%，落后时间进度{k}个百分点" (X = DUBAN_LIGHT_BEHIND_POINTS, default 20)
+5. T − R > C (for a cadence)   → 黄 "黄：已{T−R}天未报告" (a report older than its cadence is stale evidence)
+6. otherwise                   → 绿 "绿：正常推进"
+
+Drafts are not lit (绿). An item waiting for verification (申请办结) keeps rules 2–3 only:
+its clock still runs, but it is not asked for more reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from core.db import DaysBetween
+from tasks.choices import CADENCE_DAYS, Light, TaskStatus
+
+
+@dataclass(frozen=True)
+class LightResult:
+    light: Light
+    reason: str
+
+    @property
+    def css(self) -> str:
+        return {Light.DONE: "secondary", Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}[
+            self.light
+        ]
+
+    @property
+    def label(self) -> str:
+        return self.light.label
+
+
+def _params():
+    return settings.DUBAN_LIGHT_DUE_SOON_DAYS, settings.DUBAN_LIGHT_BEHIND_POINTS
+
+
+def light_expression(today: dt.date, prefix: str = "") -> Case:
+    """Light as a database expression over fields status/start_date/due_date/progress/last_report_on/cadence."""
+    n, x = _params()
+    f = (lambda name: f"{prefix}{name}")
+    today_v = Value(today)
+    total_days = DaysBetween(F(f("due_date")), F(f("start_date")))
+    elapsed_days = DaysBetween(today_v, F(f("start_date")))
+    stale = Q(pk__in=[])
+    for cadence, days in CADENCE_DAYS.items():
+        if days is None:
+            continue
+        limit = today - dt.timedelta(days=days)
+        stale |= Q(**{f("cadence"): cadence}) & (
+            Q(**{f"{f('last_report_on')}__lt": limit})
+            | Q(**{f"{f('last_report_on')}__isnull": True, f"{f('start_date')}__lt": limit})
+        )
+    reporting = Q(**{f"{f('status')}__in": [TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS]})
+    return Case(
+        When(Q(**{f("status"): TaskStatus.COMPLETED}), then=Value(Light.DONE.value)),
+        When(Q(**{f("status"): TaskStatus.DRAFT}), then=Value(Light.GREEN.value)),
+        When(Q(**{f"{f('due_date')}__lt": today}), then=Value(Light.RED.value)),
+        When(Q(**{f"{f('due_date')}__lte": today + dt.timedelta(days=n)}), then=Value(Light.YELLOW.value)),
+        When(
+            reporting & Q(progress_behind_expr(total_days, elapsed_days, f, x)),
+            then=Value(Light.YELLOW.value),
+        ),
+        When(reporting & stale, then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=IntegerField(),
+    )
+
+
+def progress_behind_expr(total_days, elapsed_days, f, x):
+    """(P + X) × (D − S) < (T − S) × 100, all in integers: no division, same on both databases."""
+    from django.db.models import ExpressionWrapper
+    from django.db.models.lookups import LessThan
+
+    lhs = ExpressionWrapper((F(f("progress")) + Value(x)) * total_days, output_field=IntegerField())
+    rhs = ExpressionWrapper(elapsed_days * Value(100), output_field=IntegerField())
+    return LessThan(lhs, rhs)
+
+
+def milestone_light_expression(today: dt.date, prefix: str = "") -> Case:
+    n, _ = _params()
+    return Case(
+        When(Q(**{f"{prefix}done_on__isnull": False}), then=Value(Light.DONE.value)),
+        When(Q(**{f"{prefix}due_date__lt": today}), then=Value(Light.RED.value)),
+        When(Q(**{f"{prefix}due_date__lte": today + dt.timedelta(days=n)}), then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=IntegerField(),
+    )
+
+
+def compute(*, status: str, start_date: dt.date, due_date: dt.date, progress: int,
+            last_report_on: dt.date | None, cadence: str, today: dt.date) -> LightResult:
+    """The same rule in Python, with the reason in words."""
+    n, x = _params()
+    if status == TaskStatus.COMPLETED:
+        return LightResult(Light.DONE, "已办结")
+    if status == TaskStatus.DRAFT:
+        return LightResult(Light.GREEN, "草稿，尚未交办")
+    if today > due_date:
+        return LightResult(Light.RED, f"红：逾期{(today - due_date).days}天")
+    if (due_date - today).days <= n:
+        left = (due_date - today).days
+        when = "今天到期" if left == 0 else f"{left}天内到期"
+        return LightResult(Light.YELLOW, f"黄：{when}，进度{progress}%")
+    reporting = status in (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
+    total = (due_date - start_date).days
+    elapsed = (today - start_date).days
+    if reporting and (progress + x) * total < elapsed * 100:
+        time_pct = elapsed * 100 // total if total else 100
+        return LightResult(Light.YELLOW, f"黄：进度{progress}%，落后时间进度{time_pct - progress}个百分点")
+    days = CADENCE_DAYS.get(cadence)
+    if reporting and days is not None:
+        ref = last_report_on or start_date
+        since = (today - ref).days
+        if since > days:
+            what = f"已{since}天未报告" if last_report_on else f"开始{since}天仍未报告"
+            return LightResult(Light.YELLOW, f"黄：{what}")
+    return LightResult(Light.GREEN, "绿：正常推进")
+
+
+def for_object(obj, today: dt.date) -> LightResult:
+    return compute(status=obj.status, start_date=obj.start_date, due_date=obj.due_date, progress=obj.progress,
+                   last_report_on=obj.last_report_on, cadence=obj.cadence, today=today)
+
+
+def for_milestone(ms, today: dt.date) -> LightResult:
+    n, _ = _params()
+    if ms.done_on:
+        return LightResult(Light.DONE, f"已于{ms.done_on:%Y-%m-%d}完成")
+    if today > ms.due_date:
+        return LightResult(Light.RED, f"红：节点逾期{(today - ms.due_date).days}天")
+    if (ms.due_date - today).days <= n:
+        return LightResult(Light.YELLOW, f"黄：节点{(ms.due_date - today).days}天内到期")
+    return LightResult(Light.GREEN, "绿：未到期")
