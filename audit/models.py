@@ -13,8 +13,12 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField("操作人", max_length=80, blank=True)
-    actor_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    org_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     ip = models.CharField("IP", max_length=64, blank=True)
     request_id = models.CharField("请求号", max_length=64, blank=True)
     action = models.CharField("动作", max_length=64, db_index=True)

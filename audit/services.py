@@ -50,8 +50,16 @@ def _unit_of(obj):
 
 
 @transaction.atomic
-def record(*, actor, action: str, obj=None, changes: dict | None = None, unit=None,
-           success: bool = True, actor_name: str = "") -> AuditEvent:
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    changes: dict | None = None,
+    unit=None,
+    success: bool = True,
+    actor_name: str = "",
+) -> AuditEvent:
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
     request = current_request()
@@ -116,7 +124,9 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.count != checked or head.digest != prev):
         return VerifyResult(
-            False, checked, checked + 1 if head.count > checked else checked,
+            False,
+            checked,
+            checked + 1 if head.count > checked else checked,
             f"审计链与检查点不符：检查点记录{head.count}条，实际{checked}条（可能被截断或重建）",
         )
     return VerifyResult(True, checked, None, f"审计链完整，共校验{checked}条记录")

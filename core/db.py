@@ -14,12 +14,18 @@ class DaysBetween(models.Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra,
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="((%(expressions)s)::date)",
-            arg_joiner=")::date - (", **extra,
+            compiler,
+            connection,
+            template="((%(expressions)s)::date)",
+            arg_joiner=")::date - (",
+            **extra,
         )

@@ -24,7 +24,9 @@ def model_update(*, instance: models.Model, fields: list[str], data: dict) -> tu
             setattr(instance, field, new)
     if changes:
         instance.full_clean()
-        instance.save(update_fields=[*changes.keys(), *(["updated_at"] if hasattr(instance, "updated_at") else [])])
+        instance.save(
+            update_fields=[*changes.keys(), *(["updated_at"] if hasattr(instance, "updated_at") else [])]
+        )
     for field, values in m2m.items():
         manager = getattr(instance, field)
         before = sorted(str(v) for v in manager.all())

@@ -85,7 +85,9 @@ class ScopedObjectMixin:
 
     def get_scoped_object(self, queryset=None):
         qs = queryset if queryset is not None else self.model.objects.all()
-        return get_object_or_404(qs.visible_to(self.request.user, self.permission), pk=self.kwargs[self.pk_url_kwarg])
+        return get_object_or_404(
+            qs.visible_to(self.request.user, self.permission), pk=self.kwargs[self.pk_url_kwarg]
+        )
 
 
 class ScopedDetailView(PermissionRequiredMixin, ScopedObjectMixin, DetailView):

@@ -30,7 +30,8 @@ class Message(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
                 name="notifications_message_dedupe",
             )
         ]
@@ -46,7 +47,9 @@ class Delivery(models.Model):
         EMAIL = "email", "电子邮件"
         WEBHOOK = "webhook", "Webhook"
 
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     target = models.CharField(max_length=300)
     payload = models.JSONField(default=dict)

@@ -7,7 +7,9 @@ from core import clock
 from notifications.models import Delivery, Message
 
 
-def notify(*, recipients, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> list[Message]:
+def notify(
+    *, recipients, kind: str, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> list[Message]:
     created = []
     now = clock.now()
     for user in {u.pk: u for u in recipients}.values():
@@ -15,16 +17,29 @@ def notify(*, recipients, kind: str, title: str, body: str = "", link: str = "",
             continue
         try:
             with transaction.atomic():
-                msg = Message.objects.create(recipient=user, kind=kind, title=title, body=body, link=link,
-                                             dedupe_key=dedupe_key, created_at=now)
+                msg = Message.objects.create(
+                    recipient=user,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    link=link,
+                    dedupe_key=dedupe_key,
+                    created_at=now,
+                )
         except IntegrityError:  # a concurrent scan wrote the same reminder
             continue
         created.append(msg)
     webhook = getattr(settings, "DUBAN_WEBHOOK_URL", "")
     if created and webhook:
-        payload = {"msgtype": "text", "text": {"content": f"{title}\n{body}".strip()}, "kind": kind, "link": link}
-        delivery = Delivery.objects.create(message=created[0], channel=Delivery.Channel.WEBHOOK, target=webhook,
-                                           payload=payload)
+        payload = {
+            "msgtype": "text",
+            "text": {"content": f"{title}\n{body}".strip()},
+            "kind": kind,
+            "link": link,
+        }
+        delivery = Delivery.objects.create(
+            message=created[0], channel=Delivery.Channel.WEBHOOK, target=webhook, payload=payload
+        )
         from notifications.tasks import deliver
 
         transaction.on_commit(lambda: deliver(delivery.pk))

@@ -17,8 +17,10 @@ def deliver(delivery_id: int):
     delivery.attempts += 1
     try:
         req = urllib.request.Request(
-            delivery.target, data=json.dumps(delivery.payload, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json"}, method="POST",
+            delivery.target,
+            data=json.dumps(delivery.payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 — configured intranet URL
             resp.read()

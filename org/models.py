@@ -33,7 +33,12 @@ class Unit(TimeStampedModel):
         "机构类别", max_length=16, choices=InstitutionType.choices, blank=True, default=""
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -90,7 +95,9 @@ class DubanUserManager(UserManager.from_queryset(ScopedQuerySet)):
 class User(AbstractUser):
     """An account (R-ORG-2): belongs to a unit, Chinese full name, login by account name."""
 
-    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="users", null=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="users", null=True
+    )
     full_name = models.CharField("姓名", max_length=40)
     title = models.CharField("职务", max_length=40, blank=True)
     phone_encrypted = models.TextField("手机号（SM4加密）", blank=True, default="")
@@ -136,7 +143,9 @@ class Role(models.Model):
     description = models.CharField("说明", max_length=200, blank=True)
     is_builtin = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
-    admin_kind = models.CharField(max_length=16, blank=True, default="", help_text="三员之一：system/security/audit")
+    admin_kind = models.CharField(
+        max_length=16, blank=True, default="", help_text="三员之一：system/security/audit"
+    )
     permissions = models.ManyToManyField(Permission, blank=True)
 
     class Meta:
@@ -160,7 +169,9 @@ class RoleAssignment(ScopedModel):
 
     class Meta:
         verbose_name = "角色授权"
-        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="org_roleassignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="org_roleassignment_unique")
+        ]
 
     def __str__(self):
         scope = "本单位及下级" if self.include_descendants else "本单位"

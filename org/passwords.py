@@ -14,9 +14,7 @@ class PolicyValidator:
         errors = []
         if len(password) < policy.password_min_length:
             errors.append(f"密码长度不能少于{policy.password_min_length}位")
-        classes = sum(
-            bool(re.search(p, password)) for p in (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9]")
-        )
+        classes = sum(bool(re.search(p, password)) for p in (r"[A-Z]", r"[a-z]", r"[0-9]", r"[^A-Za-z0-9]"))
         if classes < 3:
             errors.append("密码须包含大写字母、小写字母、数字、特殊符号中的至少三类")
         if user is not None and user.username and user.username.lower() in password.lower():

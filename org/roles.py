@@ -27,48 +27,91 @@ TASK_READ = (
 
 BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
-        "sysadmin", "系统管理员", "单位、账号、备份；不处理业务数据，不授予角色，不读审计日志",
-        ("org.view_unit", "org.add_unit", "org.change_unit", "org.import_unit",
-         "org.view_user", "org.add_user", "org.change_user", "org.import_user"),
+        "sysadmin",
+        "系统管理员",
+        "单位、账号、备份；不处理业务数据，不授予角色，不读审计日志",
+        (
+            "org.view_unit",
+            "org.add_unit",
+            "org.change_unit",
+            "org.import_unit",
+            "org.view_user",
+            "org.add_user",
+            "org.change_user",
+            "org.import_user",
+        ),
         admin_kind="system",
     ),
     RoleDef(
-        "security", "安全保密管理员", "安全策略、会话、授予角色、解锁账号",
+        "security",
+        "安全保密管理员",
+        "安全策略、会话、授予角色、解锁账号",
         ("org.view_unit", "org.view_user", "org.grant_role", "org.unlock_user", "org.change_securitypolicy"),
         admin_kind="security",
     ),
     RoleDef(
-        "auditor", "审计管理员", "查阅并校验审计日志，其他一概不能",
+        "auditor",
+        "审计管理员",
+        "查阅并校验审计日志，其他一概不能",
         ("audit.view_auditevent", "audit.verify_chain"),
         admin_kind="audit",
     ),
     RoleDef(
-        "leader", "领导", "驾驶舱、审议重大任务、阅看通报",
+        "leader",
+        "领导",
+        "驾驶舱、审议重大任务、阅看通报",
         TASK_READ + ("tasks.review_task",),
     ),
     RoleDef(
-        "supervisor", "督查员", "创建和交办任务、审核办结、审批延期",
-        TASK_READ + (
-            "tasks.add_directive", "tasks.change_directive",
-            "tasks.add_task", "tasks.change_task", "tasks.assign_task", "tasks.import_task",
-            "tasks.export_task", "tasks.verify_assignment", "tasks.decide_extension",
-            "tasks.review_task", "tasks.sign_assignment", "reporting.add_progressreport",
+        "supervisor",
+        "督查员",
+        "创建和交办任务、审核办结、审批延期",
+        TASK_READ
+        + (
+            "tasks.add_directive",
+            "tasks.change_directive",
+            "tasks.add_task",
+            "tasks.change_task",
+            "tasks.assign_task",
+            "tasks.import_task",
+            "tasks.export_task",
+            "tasks.verify_assignment",
+            "tasks.decide_extension",
+            "tasks.review_task",
+            "tasks.sign_assignment",
+            "reporting.add_progressreport",
             "tasks.request_completion",
         ),
     ),
     RoleDef(
-        "unit_head", "单位负责人", "签收、向下分解交办、审核本单位报告",
-        TASK_READ + (
-            "tasks.sign_assignment", "tasks.add_task", "tasks.assign_task", "tasks.export_task",
-            "tasks.request_completion", "tasks.request_extension", "tasks.verify_assignment",
-            "tasks.decide_extension", "reporting.add_progressreport", "reporting.approve_progressreport",
+        "unit_head",
+        "单位负责人",
+        "签收、向下分解交办、审核本单位报告",
+        TASK_READ
+        + (
+            "tasks.sign_assignment",
+            "tasks.add_task",
+            "tasks.assign_task",
+            "tasks.export_task",
+            "tasks.request_completion",
+            "tasks.request_extension",
+            "tasks.verify_assignment",
+            "tasks.decide_extension",
+            "reporting.add_progressreport",
+            "reporting.approve_progressreport",
         ),
     ),
     RoleDef(
-        "clerk", "联络员", "签收、填报进展、上传佐证、申请办结",
-        TASK_READ + (
-            "tasks.sign_assignment", "reporting.add_progressreport", "tasks.request_completion",
-            "tasks.request_extension", "tasks.export_task",
+        "clerk",
+        "联络员",
+        "签收、填报进展、上传佐证、申请办结",
+        TASK_READ
+        + (
+            "tasks.sign_assignment",
+            "reporting.add_progressreport",
+            "tasks.request_completion",
+            "tasks.request_extension",
+            "tasks.export_task",
         ),
     ),
     RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ),
@@ -90,6 +133,11 @@ def sync_builtin_roles(**kwargs):
     for rd in BUILTIN_ROLES:
         role, _ = Role.objects.update_or_create(
             code=rd.code,
-            defaults={"name": rd.name, "description": rd.description, "is_builtin": True, "admin_kind": rd.admin_kind},
+            defaults={
+                "name": rd.name,
+                "description": rd.description,
+                "is_builtin": True,
+                "admin_kind": rd.admin_kind,
+            },
         )
         role.permissions.set([perms[p] for p in rd.permissions if p in perms])

@@ -21,22 +21,45 @@ def _path_for(unit: Unit, parent: Unit | None) -> str:
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None, code: str, name: str, kind: str, parent: Unit | None = None,
-                short_name: str = "", institution_type: str = "", sort_order: int = 0,
-                issuer_code: str = "", audit: bool = True) -> Unit:
+def unit_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    short_name: str = "",
+    institution_type: str = "",
+    sort_order: int = 0,
+    issuer_code: str = "",
+    audit: bool = True,
+) -> Unit:
     if actor is not None:
         if parent is None:
             raise PermissionDenied("只能在已有单位下新建单位")
         require(actor, "org.add_unit", parent, "您无权在该单位下新建单位")
-    unit = Unit(code=code, name=name, kind=kind, parent=parent, short_name=short_name,
-                institution_type=institution_type, sort_order=sort_order, issuer_code=issuer_code)
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        institution_type=institution_type,
+        sort_order=sort_order,
+        issuer_code=issuer_code,
+    )
     unit.full_clean(exclude=["path"])
     unit.save()
     unit.path = _path_for(unit, parent)
     unit.depth = (parent.depth + 1) if parent else 0
     unit.save(update_fields=["path", "depth"])
     if audit:
-        record(actor=actor, action="org.unit.created", obj=unit, changes={"code": code, "name": name, "kind": kind})
+        record(
+            actor=actor,
+            action="org.unit.created",
+            obj=unit,
+            changes={"code": code, "name": name, "kind": kind},
+        )
     return unit
 
 
@@ -44,8 +67,9 @@ def unit_create(*, actor: User | None, code: str, name: str, kind: str, parent: 
 def unit_update(*, actor: User, unit: Unit, data: dict) -> Unit:
     require(actor, "org.change_unit", unit)
     unit, changes = model_update(
-        instance=unit, fields=["name", "short_name", "kind", "institution_type", "is_active", "sort_order",
-                               "issuer_code"], data=data,
+        instance=unit,
+        fields=["name", "short_name", "kind", "institution_type", "is_active", "sort_order", "issuer_code"],
+        data=data,
     )
     if changes:
         record(actor=actor, action="org.unit.updated", obj=unit, changes=changes)
@@ -63,36 +87,63 @@ def unit_move(*, actor: User, unit: Unit, new_parent: Unit) -> Unit:
     new_path = new_parent.path + str(unit.pk).zfill(PATH_WIDTH)
     depth_delta = new_parent.depth + 1 - unit.depth
     for u in Unit.objects.subtree_of(unit).select_for_update():
-        u.path = new_path + u.path[len(old_path):]
+        u.path = new_path + u.path[len(old_path) :]
         u.depth += depth_delta
         if u.pk == unit.pk:
             u.parent = new_parent
         u.save(update_fields=["path", "depth", "parent"])
-    UnitMove.objects.create(unit=unit, old_parent=old_parent, new_parent=new_parent, old_path=old_path, moved_by=actor)
+    UnitMove.objects.create(
+        unit=unit, old_parent=old_parent, new_parent=new_parent, old_path=old_path, moved_by=actor
+    )
     unit.refresh_from_db()
-    record(actor=actor, action="org.unit.moved", obj=unit,
-           changes={"parent": {"before": str(old_parent), "after": str(new_parent)}})
+    record(
+        actor=actor,
+        action="org.unit.moved",
+        obj=unit,
+        changes={"parent": {"before": str(old_parent), "after": str(new_parent)}},
+    )
     return unit
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, full_name: str, unit: Unit, password: str,
-                title: str = "", phone: str = "", email: str = "", must_change_password: bool = True,
-                audit: bool = True) -> User:
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    unit: Unit,
+    password: str,
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    must_change_password: bool = True,
+    audit: bool = True,
+) -> User:
     if actor is not None:
         require(actor, "org.add_user", unit, "您无权在该单位下新建账号")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "账号名已存在（不区分大小写）"})
-    user = User(username=username, full_name=full_name, unit=unit, title=title, email=email,
-                must_change_password=must_change_password, phone_encrypted=crypto.sm4_encrypt(phone))
+    user = User(
+        username=username,
+        full_name=full_name,
+        unit=unit,
+        title=title,
+        email=email,
+        must_change_password=must_change_password,
+        phone_encrypted=crypto.sm4_encrypt(phone),
+    )
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = clock.now()
     user.full_clean()
     user.save()
     if audit:
-        record(actor=actor, action="org.user.created", obj=user,
-               changes={"username": username, "full_name": full_name, "unit": str(unit)})
+        record(
+            actor=actor,
+            action="org.user.created",
+            obj=user,
+            changes={"username": username, "full_name": full_name, "unit": str(unit)},
+        )
     return user
 
 
@@ -101,8 +152,9 @@ def user_update(*, actor: User, user: User, data: dict) -> User:
     require(actor, "org.change_user", user.unit)
     if "phone" in data:
         data = {**data, "phone_encrypted": crypto.sm4_encrypt(data.pop("phone"))}
-    user, changes = model_update(instance=user, fields=["full_name", "title", "email", "is_active",
-                                                        "phone_encrypted"], data=data)
+    user, changes = model_update(
+        instance=user, fields=["full_name", "title", "email", "is_active", "phone_encrypted"], data=data
+    )
     if "phone_encrypted" in changes:
         changes["phone_encrypted"] = {"before": "***", "after": "***"}
     if changes:
@@ -111,8 +163,15 @@ def user_update(*, actor: User, user: User, data: dict) -> User:
 
 
 @transaction.atomic
-def role_grant(*, actor: User | None, user: User, role: Role, unit: Unit, include_descendants: bool = True,
-               audit: bool = True) -> RoleAssignment:
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: Role,
+    unit: Unit,
+    include_descendants: bool = True,
+    audit: bool = True,
+) -> RoleAssignment:
     """Grant a role at a unit. 三权分立: no account holds two of the three admin roles (R-SEC-2)."""
     if actor is not None:
         require(actor, "org.grant_role", unit, "您无权授予该单位的角色")
@@ -120,11 +179,14 @@ def role_grant(*, actor: User | None, user: User, role: Role, unit: Unit, includ
             raise PermissionDenied("不能给自己授予角色")
     if role.admin_kind:
         held = set(
-            RoleAssignment.objects.filter(user=user).exclude(role__admin_kind="")
+            RoleAssignment.objects.filter(user=user)
+            .exclude(role__admin_kind="")
             .values_list("role__admin_kind", flat=True)
         )
         if held - {role.admin_kind}:
-            raise ValidationError("三权分立：同一账号不能同时担任系统管理员、安全保密管理员、审计管理员中的两个")
+            raise ValidationError(
+                "三权分立：同一账号不能同时担任系统管理员、安全保密管理员、审计管理员中的两个"
+            )
     elif RoleAssignment.objects.filter(user=user).exclude(role__admin_kind="").exists():
         raise ValidationError("三员账号不能兼任业务角色")
     ra, created = RoleAssignment.objects.get_or_create(
@@ -135,8 +197,13 @@ def role_grant(*, actor: User | None, user: User, role: Role, unit: Unit, includ
         ra.save(update_fields=["include_descendants", "updated_at"])
     scoping.clear_cache(user)
     if audit:
-        record(actor=actor, action="org.role.granted", obj=user, unit=unit,
-               changes={"role": role.name, "unit": str(unit), "include_descendants": include_descendants})
+        record(
+            actor=actor,
+            action="org.role.granted",
+            obj=user,
+            unit=unit,
+            changes={"role": role.name, "unit": str(unit), "include_descendants": include_descendants},
+        )
     return ra
 
 
@@ -144,13 +211,19 @@ def role_grant(*, actor: User | None, user: User, role: Role, unit: Unit, includ
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     require(actor, "org.grant_role", assignment.unit)
     user = assignment.user
-    record(actor=actor, action="org.role.revoked", obj=user, unit=assignment.unit,
-           changes={"role": assignment.role.name, "unit": str(assignment.unit)})
+    record(
+        actor=actor,
+        action="org.role.revoked",
+        obj=user,
+        unit=assignment.unit,
+        changes={"role": assignment.role.name, "unit": str(assignment.unit)},
+    )
     assignment.delete()
     scoping.clear_cache(user)
 
 
 # --- sign-in (R-SEC-1) -------------------------------------------------------------------------
+
 
 class LoginError(Exception):
     pass
@@ -165,32 +238,58 @@ def login_check(*, username: str, password: str) -> User:
     user = User.objects.filter(username__iexact=username).select_related("unit").first()
     generic = "账号或密码错误"
     if user is None:
-        record(actor=None, action="auth.login_failed", actor_name=username[:60],
-               changes={"reason": "账号不存在"}, success=False)
+        record(
+            actor=None,
+            action="auth.login_failed",
+            actor_name=username[:60],
+            changes={"reason": "账号不存在"},
+            success=False,
+        )
         raise LoginError(generic)
     error = None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         now = clock.now()
         if user.locked_until and user.locked_until > now:
-            record(actor=user, action="auth.login_failed", obj=user, changes={"reason": "账号已锁定"}, success=False)
+            record(
+                actor=user,
+                action="auth.login_failed",
+                obj=user,
+                changes={"reason": "账号已锁定"},
+                success=False,
+            )
             minutes = int((user.locked_until - now).total_seconds() // 60) + 1
             error = f"账号已锁定，请{minutes}分钟后再试或联系安全保密管理员解锁"
         elif not user.is_active:
-            record(actor=user, action="auth.login_failed", obj=user, changes={"reason": "账号已停用"}, success=False)
+            record(
+                actor=user,
+                action="auth.login_failed",
+                obj=user,
+                changes={"reason": "账号已停用"},
+                success=False,
+            )
             error = "账号已停用"
         elif not check_password(password, user.password):
             user.failed_logins += 1
             fields = ["failed_logins"]
-            record(actor=user, action="auth.login_failed", obj=user,
-                   changes={"reason": "密码错误", "failed_logins": user.failed_logins}, success=False)
+            record(
+                actor=user,
+                action="auth.login_failed",
+                obj=user,
+                changes={"reason": "密码错误", "failed_logins": user.failed_logins},
+                success=False,
+            )
             error = generic
             if user.failed_logins >= policy.lockout_threshold:
                 user.locked_until = now + dt.timedelta(minutes=policy.lockout_minutes)
                 user.failed_logins = 0
                 fields.append("locked_until")
-                record(actor=user, action="auth.locked", obj=user,
-                       changes={"locked_until": user.locked_until, "minutes": policy.lockout_minutes})
+                record(
+                    actor=user,
+                    action="auth.locked",
+                    obj=user,
+                    changes={"locked_until": user.locked_until, "minutes": policy.lockout_minutes},
+                )
                 error = f"连续{policy.lockout_threshold}次登录失败，账号已锁定{policy.lockout_minutes}分钟"
             user.save(update_fields=fields)
         else:
@@ -220,7 +319,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.set_password(new_password)
     user.must_change_password = False
     user.password_changed_at = clock.now()
-    user.save(update_fields=["password", "previous_password_hashes", "must_change_password", "password_changed_at"])
+    user.save(
+        update_fields=["password", "previous_password_hashes", "must_change_password", "password_changed_at"]
+    )
     record(actor=user, action="auth.password_changed", obj=user)
     return user
 
@@ -241,8 +342,14 @@ def policy_update(*, actor: User, data: dict) -> SecurityPolicy:
         raise PermissionDenied("只有安全保密管理员可以修改安全策略")
     policy, changes = model_update(
         instance=SecurityPolicy.current(),
-        fields=["password_min_length", "password_expiry_days", "lockout_threshold", "lockout_minutes",
-                "idle_timeout_minutes"], data=data,
+        fields=[
+            "password_min_length",
+            "password_expiry_days",
+            "lockout_threshold",
+            "lockout_minutes",
+            "idle_timeout_minutes",
+        ],
+        data=data,
     )
     if changes:
         record(actor=actor, action="org.policy.updated", obj=policy, changes=changes)

@@ -7,8 +7,19 @@ from reporting.models import ProgressReport
 class ProgressReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
-        fields = ["id", "assignment", "org_unit", "period_start", "period_end", "progress", "work_done",
-                  "difficulties", "next_steps", "status", "submitted_at"]
+        fields = [
+            "id",
+            "assignment",
+            "org_unit",
+            "period_start",
+            "period_end",
+            "progress",
+            "work_done",
+            "difficulties",
+            "next_steps",
+            "status",
+            "submitted_at",
+        ]
 
 
 class ProgressReportViewSet(ScopedReadOnlyViewSet):

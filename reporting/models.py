@@ -13,7 +13,9 @@ class ProgressReport(ScopedModel):
         APPROVED = "approved", "已审核"
 
     assignment = models.ForeignKey("tasks.Assignment", on_delete=models.CASCADE, related_name="reports")
-    org_unit = models.ForeignKey("org.Unit", verbose_name="报告单位", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        "org.Unit", verbose_name="报告单位", on_delete=models.PROTECT, related_name="+"
+    )
     period_start = models.DateField("报告期起")
     period_end = models.DateField("报告期止")
     progress = models.PositiveSmallIntegerField("进度%")
@@ -25,8 +27,9 @@ class ProgressReport(ScopedModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("提交时间")
     submitted_on = models.DateField("提交日期", db_index=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -34,9 +37,13 @@ class ProgressReport(ScopedModel):
         ordering = ["-submitted_at", "-id"]
         permissions = [("approve_progressreport", "审核进展报告")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="reporting_report_progress_le_100"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="reporting_report_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="reporting_report_progress_le_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="reporting_report_period_order",
+            ),
         ]
         indexes = [models.Index(fields=["assignment", "period_end"])]
 
@@ -52,15 +59,24 @@ class Attachment(ScopedModel):
     stored under a server-side name outside the web root, served only through a scope check."""
 
     org_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    assignment = models.ForeignKey("tasks.Assignment", null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="attachments")
-    report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="attachments")
-    milestone = models.ForeignKey("tasks.Milestone", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="attachments")
-    purpose = models.CharField(max_length=16, default="report", choices=[
-        ("report", "报告附件"), ("evidence", "办结佐证"), ("milestone", "节点佐证"),
-    ])
+    assignment = models.ForeignKey(
+        "tasks.Assignment", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    milestone = models.ForeignKey(
+        "tasks.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    purpose = models.CharField(
+        max_length=16,
+        default="report",
+        choices=[
+            ("report", "报告附件"),
+            ("evidence", "办结佐证"),
+            ("milestone", "节点佐证"),
+        ],
+    )
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

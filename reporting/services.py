@@ -32,9 +32,19 @@ def can_report(user: User, assignment: Assignment) -> bool:
 
 
 @transaction.atomic
-def report_submit(*, actor: User, assignment: Assignment, progress: int, work_done: str, difficulties: str = "",
-                  next_steps: str = "", indicator_values: dict | None = None, period_start: dt.date | None = None,
-                  period_end: dt.date | None = None, files=()) -> ProgressReport:
+def report_submit(
+    *,
+    actor: User,
+    assignment: Assignment,
+    progress: int,
+    work_done: str,
+    difficulties: str = "",
+    next_steps: str = "",
+    indicator_values: dict | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    files=(),
+) -> ProgressReport:
     if not can_report(actor, assignment):
         raise PermissionDenied("您无权为该任务填报进展")
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -51,9 +61,18 @@ def report_submit(*, actor: User, assignment: Assignment, progress: int, work_do
     if period_start > period_end:
         period_start = period_end
     report = ProgressReport(
-        assignment=assignment, org_unit=assignment.unit, period_start=period_start, period_end=period_end,
-        progress=progress, work_done=work_done, difficulties=difficulties, next_steps=next_steps,
-        indicator_values=indicator_values or {}, submitted_by=actor, submitted_at=clock.now(), submitted_on=today,
+        assignment=assignment,
+        org_unit=assignment.unit,
+        period_start=period_start,
+        period_end=period_end,
+        progress=progress,
+        work_done=work_done,
+        difficulties=difficulties,
+        next_steps=next_steps,
+        indicator_values=indicator_values or {},
+        submitted_by=actor,
+        submitted_at=clock.now(),
+        submitted_on=today,
     )
     report.full_clean()
     report.save()
@@ -70,15 +89,31 @@ def report_submit(*, actor: User, assignment: Assignment, progress: int, work_do
             ind.current = indicator_values[str(ind.pk)]
             ind.full_clean()
             ind.save(update_fields=["current"])
-    TaskEvent.objects.create(task=task, assignment=assignment, kind=EventKind.REPORTED, actor=actor,
-                             at=report.submitted_at, note=f"进度{progress}%：{work_done[:80]}")
-    record(actor=actor, action="reporting.report.submitted", obj=report, changes={
-        "progress": progress, "period": f"{period_start}~{period_end}",
-    })
+    TaskEvent.objects.create(
+        task=task,
+        assignment=assignment,
+        kind=EventKind.REPORTED,
+        actor=actor,
+        at=report.submitted_at,
+        note=f"进度{progress}%：{work_done[:80]}",
+    )
+    record(
+        actor=actor,
+        action="reporting.report.submitted",
+        obj=report,
+        changes={
+            "progress": progress,
+            "period": f"{period_start}~{period_end}",
+        },
+    )
     task_rollup(task=task)
-    notify(recipients=users_with_perm_at(assignment.unit, "reporting.approve_progressreport"),
-           kind=Message.Kind.REPORT, title=f"进展报告待审核：{task.title}",
-           body=f"{actor.full_name}填报进度{progress}%", link=task.get_absolute_url())
+    notify(
+        recipients=users_with_perm_at(assignment.unit, "reporting.approve_progressreport"),
+        kind=Message.Kind.REPORT,
+        title=f"进展报告待审核：{task.title}",
+        body=f"{actor.full_name}填报进度{progress}%",
+        link=task.get_absolute_url(),
+    )
     return report
 
 
@@ -101,8 +136,16 @@ def _storage_root() -> Path:
 
 
 @transaction.atomic
-def attachment_store(*, actor: User, upload, org_unit, purpose: str, assignment: Assignment | None = None,
-                     report: ProgressReport | None = None, milestone: Milestone | None = None) -> Attachment:
+def attachment_store(
+    *,
+    actor: User,
+    upload,
+    org_unit,
+    purpose: str,
+    assignment: Assignment | None = None,
+    report: ProgressReport | None = None,
+    milestone: Milestone | None = None,
+) -> Attachment:
     """Store an upload: size limit, type by content, SM3 digest, server-side name (R-SEC-4)."""
     if purpose == "evidence" and assignment is not None and not can_report(actor, assignment):
         raise PermissionDenied("您无权为该任务上传佐证")
@@ -119,14 +162,27 @@ def attachment_store(*, actor: User, upload, org_unit, purpose: str, assignment:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)  # a rolled-back upload leaves an orphan file; reporting.tasks sweeps those
     att = Attachment(
-        org_unit=org_unit, assignment=assignment, report=report, milestone=milestone, purpose=purpose,
-        original_name=Path(upload.name).name[:200], content_type=content_type, size=len(data),
-        sm3=crypto.sm3_hex(data), storage_name=storage_name, uploaded_by=actor, uploaded_at=clock.now(),
+        org_unit=org_unit,
+        assignment=assignment,
+        report=report,
+        milestone=milestone,
+        purpose=purpose,
+        original_name=Path(upload.name).name[:200],
+        content_type=content_type,
+        size=len(data),
+        sm3=crypto.sm3_hex(data),
+        storage_name=storage_name,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
     )
     att.full_clean()
     att.save()
-    record(actor=actor, action="reporting.attachment.uploaded", obj=att,
-           changes={"name": att.original_name, "size": att.size, "sm3": att.sm3})
+    record(
+        actor=actor,
+        action="reporting.attachment.uploaded",
+        obj=att,
+        changes={"name": att.original_name, "size": att.size, "sm3": att.sm3},
+    )
     return att
 
 

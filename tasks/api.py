@@ -7,15 +7,42 @@ from tasks.models import Assignment, Task
 class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
-        fields = ["id", "code", "title", "category", "level", "directive", "parent", "org_unit", "lead_unit",
-                  "start_date", "due_date", "status", "progress", "last_report_on"]
+        fields = [
+            "id",
+            "code",
+            "title",
+            "category",
+            "level",
+            "directive",
+            "parent",
+            "org_unit",
+            "lead_unit",
+            "start_date",
+            "due_date",
+            "status",
+            "progress",
+            "last_report_on",
+        ]
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
-        fields = ["id", "task", "org_unit", "unit", "role", "status", "start_date", "due_date", "progress",
-                  "last_report_on", "assigned_at", "signed_at", "completed_at"]
+        fields = [
+            "id",
+            "task",
+            "org_unit",
+            "unit",
+            "role",
+            "status",
+            "start_date",
+            "due_date",
+            "progress",
+            "last_report_on",
+            "assigned_at",
+            "signed_at",
+            "completed_at",
+        ]
 
 
 class TaskViewSet(ScopedReadOnlyViewSet):

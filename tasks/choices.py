@@ -27,7 +27,10 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (
-    TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETION_REQUESTED,
+    TaskStatus.ASSIGNED,
+    TaskStatus.SIGNED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.COMPLETION_REQUESTED,
 )
 
 

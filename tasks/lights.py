@@ -35,9 +35,12 @@ class LightResult:
 
     @property
     def css(self) -> str:
-        return {Light.DONE: "secondary", Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}[
-            self.light
-        ]
+        return {
+            Light.DONE: "secondary",
+            Light.GREEN: "success",
+            Light.YELLOW: "warning",
+            Light.RED: "danger",
+        }[self.light]
 
     @property
     def label(self) -> str:
@@ -51,7 +54,10 @@ def _params():
 def light_expression(today: dt.date, prefix: str = "") -> Case:
     """Light as a database expression over fields status/start_date/due_date/progress/last_report_on/cadence."""
     n, x = _params()
-    f = (lambda name: f"{prefix}{name}")
+
+    def f(name):
+        return f"{prefix}{name}"
+
     today_v = Value(today)
     total_days = DaysBetween(F(f("due_date")), F(f("start_date")))
     elapsed_days = DaysBetween(today_v, F(f("start_date")))
@@ -101,8 +107,16 @@ def milestone_light_expression(today: dt.date, prefix: str = "") -> Case:
     )
 
 
-def compute(*, status: str, start_date: dt.date, due_date: dt.date, progress: int,
-            last_report_on: dt.date | None, cadence: str, today: dt.date) -> LightResult:
+def compute(
+    *,
+    status: str,
+    start_date: dt.date,
+    due_date: dt.date,
+    progress: int,
+    last_report_on: dt.date | None,
+    cadence: str,
+    today: dt.date,
+) -> LightResult:
     """The same rule in Python, with the reason in words."""
     n, x = _params()
     if status == TaskStatus.COMPLETED:
@@ -132,8 +146,15 @@ def compute(*, status: str, start_date: dt.date, due_date: dt.date, progress: in
 
 
 def for_object(obj, today: dt.date) -> LightResult:
-    return compute(status=obj.status, start_date=obj.start_date, due_date=obj.due_date, progress=obj.progress,
-                   last_report_on=obj.last_report_on, cadence=obj.cadence, today=today)
+    return compute(
+        status=obj.status,
+        start_date=obj.start_date,
+        due_date=obj.due_date,
+        progress=obj.progress,
+        last_report_on=obj.last_report_on,
+        cadence=obj.cadence,
+        today=today,
+    )
 
 
 def for_milestone(ms, today: dt.date) -> LightResult:

@@ -20,7 +20,9 @@ from tasks.choices import (
 class Directive(ScopedModel):
     """上级部署 (R-DEC-1): a document, meeting, instruction or leader's assignment that tasks cite."""
 
-    org_unit = models.ForeignKey("org.Unit", verbose_name="登记单位", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        "org.Unit", verbose_name="登记单位", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("类型", max_length=16, choices=DirectiveKind.choices)
     title = models.CharField("标题", max_length=200)
     doc_number = models.CharField("文号", max_length=60, blank=True)
@@ -62,7 +64,9 @@ class TaskQuerySet(ScopedQuerySet):
             return self.none()
         assigned = Assignment.objects.filter(scoping.unit_q(grants, "unit")).values("task_id")
         team = TaskForceMember.objects.filter(user=user).values("task_id")
-        return self.filter(scoping.unit_q(grants, "org_unit") | models.Q(pk__in=assigned) | models.Q(pk__in=team))
+        return self.filter(
+            scoping.unit_q(grants, "org_unit") | models.Q(pk__in=assigned) | models.Q(pk__in=team)
+        )
 
 
 class Task(ScopedModel):
@@ -75,13 +79,27 @@ class Task(ScopedModel):
     category = models.ForeignKey(TaskCategory, verbose_name="类别", on_delete=models.PROTECT)
     level = models.CharField("等级", max_length=10, choices=TaskLevel.choices, default=TaskLevel.GENERAL)
     directive = models.ForeignKey(
-        Directive, verbose_name="上级部署", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+        Directive,
+        verbose_name="上级部署",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级任务", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    org_unit = models.ForeignKey("org.Unit", verbose_name="创建单位", on_delete=models.PROTECT, related_name="+")
-    lead_unit = models.ForeignKey("org.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        "org.Unit", verbose_name="创建单位", on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        "org.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+"
+    )
     co_units = models.ManyToManyField("org.Unit", verbose_name="配合单位", blank=True, related_name="+")
     responsible_persons = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="责任人", blank=True, related_name="responsible_tasks"
@@ -116,8 +134,9 @@ class Task(ScopedModel):
             models.Index(fields=["status", "due_date"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(due_date__gte=models.F("start_date")),
-                                   name="tasks_task_due_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("start_date")), name="tasks_task_due_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="tasks_task_progress_le_100"),
         ]
 
@@ -200,7 +219,11 @@ class Indicator(models.Model):
     def met(self):
         if self.current is None:
             return None
-        return self.current >= self.target if self.direction == self.Direction.GTE else self.current <= self.target
+        return (
+            self.current >= self.target
+            if self.direction == self.Direction.GTE
+            else self.current <= self.target
+        )
 
 
 class TaskForceMember(models.Model):
@@ -222,9 +245,15 @@ class Assignment(ScopedModel):
     """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    org_unit = models.ForeignKey("org.Unit", verbose_name="交办单位", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("org.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments")
-    role = models.CharField("承办角色", max_length=10, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
+    org_unit = models.ForeignKey(
+        "org.Unit", verbose_name="交办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        "承办角色", max_length=10, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
     status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED)
     cadence = models.CharField("报告频次", max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
     start_date = models.DateField("开始日期")
@@ -260,7 +289,9 @@ class Assignment(ScopedModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="tasks_assignment_task_unit_unique"),
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="tasks_assignment_progress_le_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="tasks_assignment_progress_le_100"
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "status"]),
@@ -285,8 +316,9 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=200, blank=True)
 
@@ -300,10 +332,13 @@ class TaskEvent(models.Model):
     may read the task. (The audit log keeps the tamper-evident copy for the auditor.)"""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
-    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(max_length=24, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
 

@@ -42,13 +42,24 @@ from tasks.models import (
 )
 
 TASK_FIELDS = [
-    "title", "description", "category", "level", "directive", "lead_unit", "start_date", "due_date",
-    "goals", "cadence", "weight",
+    "title",
+    "description",
+    "category",
+    "level",
+    "directive",
+    "lead_unit",
+    "start_date",
+    "due_date",
+    "goals",
+    "cadence",
+    "weight",
 ]
 
 
 def _event(task, kind, actor, note="", assignment=None):
-    TaskEvent.objects.create(task=task, assignment=assignment, kind=kind, actor=actor, at=clock.now(), note=note)
+    TaskEvent.objects.create(
+        task=task, assignment=assignment, kind=kind, actor=actor, at=clock.now(), note=note
+    )
 
 
 def _bump(obj, expected_version: int | None):
@@ -63,6 +74,7 @@ def _bump(obj, expected_version: int | None):
 
 # --- directives ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def directive_create(*, actor: User, org_unit: Unit, **data) -> Directive:
     require(actor, "tasks.add_directive", org_unit, "您无权在该单位登记上级部署")
@@ -75,7 +87,10 @@ def directive_create(*, actor: User, org_unit: Unit, **data) -> Directive:
 
 # --- tasks ---------------------------------------------------------------------------------------
 
-def resolve_due_date(*, start_date: dt.date, due_date: dt.date | None, due_in_workdays: int | None) -> dt.date:
+
+def resolve_due_date(
+    *, start_date: dt.date, due_date: dt.date | None, due_in_workdays: int | None
+) -> dt.date:
     if due_in_workdays:
         return workdays.add_workdays(start_date, due_in_workdays)
     if due_date is None:
@@ -84,21 +99,49 @@ def resolve_due_date(*, start_date: dt.date, due_date: dt.date | None, due_in_wo
 
 
 @transaction.atomic
-def task_create(*, actor: User, org_unit: Unit, title: str, category, lead_unit: Unit, start_date: dt.date,
-                due_date: dt.date | None = None, due_in_workdays: int | None = None,
-                level: str = TaskLevel.GENERAL, directive: Directive | None = None, description: str = "",
-                goals: str = "", cadence: str = "weekly", parent: Task | None = None, weight: int = 1,
-                co_units=(), responsible_persons=(), audit_changes: bool = True) -> Task:
+def task_create(
+    *,
+    actor: User,
+    org_unit: Unit,
+    title: str,
+    category,
+    lead_unit: Unit,
+    start_date: dt.date,
+    due_date: dt.date | None = None,
+    due_in_workdays: int | None = None,
+    level: str = TaskLevel.GENERAL,
+    directive: Directive | None = None,
+    description: str = "",
+    goals: str = "",
+    cadence: str = "weekly",
+    parent: Task | None = None,
+    weight: int = 1,
+    co_units=(),
+    responsible_persons=(),
+    audit_changes: bool = True,
+) -> Task:
     require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
     if parent is not None and not lead_unit.is_descendant_of(org_unit):
         raise ValidationError({"lead_unit": "分解任务只能落实到本单位或下级单位"})
     due = resolve_due_date(start_date=start_date, due_date=due_date, due_in_workdays=due_in_workdays)
     year = start_date.year
     task = Task(
-        code=f"DB-{year}-{next_in_sequence('task', year):04d}", title=title, description=description,
-        category=category, level=level, directive=directive, parent=parent, org_unit=org_unit,
-        lead_unit=lead_unit, created_by=actor, start_date=start_date, due_date=due,
-        due_in_workdays=due_in_workdays, goals=goals, cadence=cadence, weight=weight,
+        code=f"DB-{year}-{next_in_sequence('task', year):04d}",
+        title=title,
+        description=description,
+        category=category,
+        level=level,
+        directive=directive,
+        parent=parent,
+        org_unit=org_unit,
+        lead_unit=lead_unit,
+        created_by=actor,
+        start_date=start_date,
+        due_date=due,
+        due_in_workdays=due_in_workdays,
+        goals=goals,
+        cadence=cadence,
+        weight=weight,
     )
     task.full_clean()
     task.save()
@@ -107,10 +150,19 @@ def task_create(*, actor: User, org_unit: Unit, title: str, category, lead_unit:
     if co_units:
         task.co_units.set(co_units)
     _event(task, EventKind.CREATED, actor)
-    record(actor=actor, action="tasks.task.created", obj=task, changes={
-        "title": title, "level": level, "lead_unit": str(lead_unit), "due_date": due,
-        "co_units": [str(u) for u in co_units], "parent": str(parent) if parent else None,
-    })
+    record(
+        actor=actor,
+        action="tasks.task.created",
+        obj=task,
+        changes={
+            "title": title,
+            "level": level,
+            "lead_unit": str(lead_unit),
+            "due_date": due,
+            "co_units": [str(u) for u in co_units],
+            "parent": str(parent) if parent else None,
+        },
+    )
     if parent is not None:
         task_rollup(task=parent)
     return task
@@ -120,29 +172,57 @@ def task_create(*, actor: User, org_unit: Unit, title: str, category, lead_unit:
 def task_update(*, actor: User, task: Task, data: dict, version: int | None = None) -> Task:
     require(actor, "tasks.change_task", task.org_unit, "您无权修改该任务")
     _bump(task, version)
-    task, changes = model_update(instance=task, fields=TASK_FIELDS + ["co_units", "responsible_persons"], data=data)
+    task, changes = model_update(
+        instance=task, fields=TASK_FIELDS + ["co_units", "responsible_persons"], data=data
+    )
     if changes:
         record(actor=actor, action="tasks.task.updated", obj=task, changes=changes)
     return task
 
 
 @transaction.atomic
-def task_review_record(*, actor: User, task: Task, meeting_kind: str, meeting_date: dt.date, conclusion: str,
-                       meeting_title: str = "", notes: str = "") -> PartyReview:
+def task_review_record(
+    *,
+    actor: User,
+    task: Task,
+    meeting_kind: str,
+    meeting_date: dt.date,
+    conclusion: str,
+    meeting_title: str = "",
+    notes: str = "",
+) -> PartyReview:
     """Record the 党组会 前置政治审议 of a 重大 task (R-DEC-4)."""
     require(actor, "tasks.review_task", task.org_unit, "您无权登记该任务的前置审议")
     if meeting_date > clock.today():
         raise ValidationError({"meeting_date": "审议日期不能晚于今天"})
-    review, _ = PartyReview.objects.update_or_create(task=task, defaults={
-        "meeting_kind": meeting_kind, "meeting_date": meeting_date, "conclusion": conclusion,
-        "meeting_title": meeting_title, "notes": notes, "recorded_by": actor,
-    })
+    review, _ = PartyReview.objects.update_or_create(
+        task=task,
+        defaults={
+            "meeting_kind": meeting_kind,
+            "meeting_date": meeting_date,
+            "conclusion": conclusion,
+            "meeting_title": meeting_title,
+            "notes": notes,
+            "recorded_by": actor,
+        },
+    )
     review.full_clean()
-    _event(task, EventKind.REVIEWED, actor, f"{review.get_meeting_kind_display()} {meeting_date:%Y-%m-%d}："
-                                              f"{review.get_conclusion_display()}")
-    record(actor=actor, action="tasks.task.reviewed", obj=task, changes={
-        "meeting_kind": meeting_kind, "meeting_date": meeting_date, "conclusion": conclusion,
-    })
+    _event(
+        task,
+        EventKind.REVIEWED,
+        actor,
+        f"{review.get_meeting_kind_display()} {meeting_date:%Y-%m-%d}：{review.get_conclusion_display()}",
+    )
+    record(
+        actor=actor,
+        action="tasks.task.reviewed",
+        obj=task,
+        changes={
+            "meeting_kind": meeting_kind,
+            "meeting_date": meeting_date,
+            "conclusion": conclusion,
+        },
+    )
     return review
 
 
@@ -177,28 +257,55 @@ def task_assign(*, actor: User, task: Task) -> list[Assignment]:
         raise ValidationError("任务已交办")
     now = clock.now()
     created = []
-    targets = [(task.lead_unit, AssignmentRole.LEAD)] + [(u, AssignmentRole.COOPERATE) for u in task.co_units.all()]
+    targets = [(task.lead_unit, AssignmentRole.LEAD)] + [
+        (u, AssignmentRole.COOPERATE) for u in task.co_units.all()
+    ]
     for unit, role in targets:
-        assignment, _ = Assignment.objects.update_or_create(task=task, unit=unit, defaults={
-            "org_unit": task.org_unit, "role": role, "status": TaskStatus.ASSIGNED, "cadence": task.cadence,
-            "start_date": task.start_date, "due_date": task.due_date, "assigned_by": actor, "assigned_at": now,
-            "return_reason": "",
-        })
+        assignment, _ = Assignment.objects.update_or_create(
+            task=task,
+            unit=unit,
+            defaults={
+                "org_unit": task.org_unit,
+                "role": role,
+                "status": TaskStatus.ASSIGNED,
+                "cadence": task.cadence,
+                "start_date": task.start_date,
+                "due_date": task.due_date,
+                "assigned_by": actor,
+                "assigned_at": now,
+                "return_reason": "",
+            },
+        )
         created.append(assignment)
-        _event(task, EventKind.ASSIGNED, actor, f"交办{unit.display_name}（{assignment.get_role_display()}）",
-               assignment)
-        record(actor=actor, action="tasks.assignment.assigned", obj=assignment, unit=task.org_unit,
-               changes={"unit": str(unit), "role": role, "due_date": task.due_date})
-        notify(recipients=users_with_perm_at(unit, "tasks.sign_assignment"), kind=Message.Kind.ASSIGNED,
-               title=f"新交办任务待签收：{task.title}",
-               body=f"{task.org_unit.display_name}交办，完成时限{task.due_date:%Y-%m-%d}",
-               link=task.get_absolute_url())
+        _event(
+            task,
+            EventKind.ASSIGNED,
+            actor,
+            f"交办{unit.display_name}（{assignment.get_role_display()}）",
+            assignment,
+        )
+        record(
+            actor=actor,
+            action="tasks.assignment.assigned",
+            obj=assignment,
+            unit=task.org_unit,
+            changes={"unit": str(unit), "role": role, "due_date": task.due_date},
+        )
+        notify(
+            recipients=users_with_perm_at(unit, "tasks.sign_assignment"),
+            kind=Message.Kind.ASSIGNED,
+            title=f"新交办任务待签收：{task.title}",
+            body=f"{task.org_unit.display_name}交办，完成时限{task.due_date:%Y-%m-%d}",
+            link=task.get_absolute_url(),
+        )
     task_rollup(task=task)
     return created
 
 
 @transaction.atomic
-def task_decompose(*, actor: User, parent: Task, org_unit: Unit, items: list[dict], assign: bool = True) -> list[Task]:
+def task_decompose(
+    *, actor: User, parent: Task, org_unit: Unit, items: list[dict], assign: bool = True
+) -> list[Task]:
     """分解 (R-TSK-2): break a task into sub-tasks, each led by a unit in the decomposer's subtree.
 
     The decomposing unit is the parent's creator or a unit the parent was assigned to (五级贯通).
@@ -213,19 +320,36 @@ def task_decompose(*, actor: User, parent: Task, org_unit: Unit, items: list[dic
         if due > parent.due_date:
             raise ValidationError({"due_date": f"子任务“{item['title']}”的时限不能晚于上级任务时限"})
         child = task_create(
-            actor=actor, org_unit=org_unit, parent=parent, title=item["title"], category=parent.category,
-            level=parent.level, directive=parent.directive, lead_unit=item["lead_unit"],
-            start_date=item.get("start_date") or max(parent.start_date, clock.today()), due_date=due,
-            cadence=item.get("cadence") or parent.cadence, weight=item.get("weight") or 1,
-            goals=item.get("goals", ""), description=item.get("description", ""),
+            actor=actor,
+            org_unit=org_unit,
+            parent=parent,
+            title=item["title"],
+            category=parent.category,
+            level=parent.level,
+            directive=parent.directive,
+            lead_unit=item["lead_unit"],
+            start_date=item.get("start_date") or max(parent.start_date, clock.today()),
+            due_date=due,
+            cadence=item.get("cadence") or parent.cadence,
+            weight=item.get("weight") or 1,
+            goals=item.get("goals", ""),
+            description=item.get("description", ""),
         )
         children.append(child)
         if assign:
             task_assign(actor=actor, task=child)
-    _event(parent, EventKind.DECOMPOSED, actor, "分解为：" + "、".join(
-        f"{c.code}（{c.lead_unit.display_name}）" for c in children))
-    record(actor=actor, action="tasks.task.decomposed", obj=parent,
-           changes={"children": [c.code for c in children]})
+    _event(
+        parent,
+        EventKind.DECOMPOSED,
+        actor,
+        "分解为：" + "、".join(f"{c.code}（{c.lead_unit.display_name}）" for c in children),
+    )
+    record(
+        actor=actor,
+        action="tasks.task.decomposed",
+        obj=parent,
+        changes={"children": [c.code for c in children]},
+    )
     return children
 
 
@@ -262,16 +386,25 @@ def task_rollup(*, task: Task) -> None:
             progress, status, last = lead.progress, lead.status, lead.last_report_on
         else:
             progress, status, last = node.progress, node.status, node.last_report_on
-        completed_on = clock.today() if status == TaskStatus.COMPLETED and not node.completed_on else node.completed_on
+        completed_on = (
+            clock.today() if status == TaskStatus.COMPLETED and not node.completed_on else node.completed_on
+        )
         if status != TaskStatus.COMPLETED:
             completed_on = None
-        Task.objects.filter(pk=node.pk).update(progress=progress, status=status, last_report_on=last,
-                                               completed_on=completed_on)
-        node.progress, node.status, node.last_report_on, node.completed_on = progress, status, last, completed_on
+        Task.objects.filter(pk=node.pk).update(
+            progress=progress, status=status, last_report_on=last, completed_on=completed_on
+        )
+        node.progress, node.status, node.last_report_on, node.completed_on = (
+            progress,
+            status,
+            last,
+            completed_on,
+        )
         node = node.parent
 
 
 # --- assignment lifecycle (R-TSK-5, R-TSK-6) -----------------------------------------------------
+
 
 def _transition(assignment: Assignment, allowed: tuple, target: str, message: str):
     if assignment.status not in allowed:
@@ -288,10 +421,20 @@ def assignment_sign(*, actor: User, assignment: Assignment) -> Assignment:
     assignment.signed_by = actor
     assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     hours = (assignment.signed_at - assignment.assigned_at).total_seconds() / 3600
-    _event(assignment.task, EventKind.SIGNED, actor, f"{assignment.unit.display_name}签收（交办后{hours:.1f}小时）",
-           assignment)
-    record(actor=actor, action="tasks.assignment.signed", obj=assignment, unit=assignment.unit,
-           changes={"signed_at": assignment.signed_at})
+    _event(
+        assignment.task,
+        EventKind.SIGNED,
+        actor,
+        f"{assignment.unit.display_name}签收（交办后{hours:.1f}小时）",
+        assignment,
+    )
+    record(
+        actor=actor,
+        action="tasks.assignment.signed",
+        obj=assignment,
+        unit=assignment.unit,
+        changes={"signed_at": assignment.signed_at},
+    )
     task_rollup(task=assignment.task)
     return assignment
 
@@ -310,10 +453,20 @@ def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> As
     if assignment.role == AssignmentRole.LEAD:
         Task.objects.filter(pk=task.pk).update(status=TaskStatus.RETURNED)
     _event(task, EventKind.RETURNED, actor, f"{assignment.unit.display_name}退回：{reason}", assignment)
-    record(actor=actor, action="tasks.assignment.returned", obj=assignment, unit=assignment.unit,
-           changes={"reason": reason})
-    notify(recipients=users_with_perm_at(assignment.org_unit, "tasks.assign_task"), kind=Message.Kind.RETURNED,
-           title=f"任务被退回：{task.title}", body=reason, link=task.get_absolute_url())
+    record(
+        actor=actor,
+        action="tasks.assignment.returned",
+        obj=assignment,
+        unit=assignment.unit,
+        changes={"reason": reason},
+    )
+    notify(
+        recipients=users_with_perm_at(assignment.org_unit, "tasks.assign_task"),
+        kind=Message.Kind.RETURNED,
+        title=f"任务被退回：{task.title}",
+        body=reason,
+        link=task.get_absolute_url(),
+    )
     return assignment
 
 
@@ -326,18 +479,31 @@ def assignment_request_completion(*, actor: User, assignment: Assignment, note: 
         raise ValidationError({"note": "请填写办结说明"})
     if not assignment.attachments.filter(purpose="evidence").exists():
         raise ValidationError("申请办结须上传佐证材料")
-    _transition(assignment, (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS), TaskStatus.COMPLETION_REQUESTED,
-                "该任务当前不能申请办结（须先签收）")
+    _transition(
+        assignment,
+        (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS),
+        TaskStatus.COMPLETION_REQUESTED,
+        "该任务当前不能申请办结（须先签收）",
+    )
     assignment.completion_requested_at = clock.now()
     assignment.completion_note = note
     assignment.save(update_fields=["status", "completion_requested_at", "completion_note", "updated_at"])
     task = assignment.task
     _event(task, EventKind.COMPLETION_REQUESTED, actor, note, assignment)
-    record(actor=actor, action="tasks.assignment.completion_requested", obj=assignment, unit=assignment.unit,
-           changes={"note": note})
-    notify(recipients=users_with_perm_at(assignment.org_unit, "tasks.verify_assignment"),
-           kind=Message.Kind.COMPLETION, title=f"待审核办结：{task.title}",
-           body=f"{assignment.unit.display_name}申请办结", link=task.get_absolute_url())
+    record(
+        actor=actor,
+        action="tasks.assignment.completion_requested",
+        obj=assignment,
+        unit=assignment.unit,
+        changes={"note": note},
+    )
+    notify(
+        recipients=users_with_perm_at(assignment.org_unit, "tasks.verify_assignment"),
+        kind=Message.Kind.COMPLETION,
+        title=f"待审核办结：{task.title}",
+        body=f"{assignment.unit.display_name}申请办结",
+        link=task.get_absolute_url(),
+    )
     task_rollup(task=task)
     return assignment
 
@@ -365,20 +531,30 @@ def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, not
     else:
         if not note.strip():
             raise ValidationError({"note": "退回须填写理由"})
-        _transition(assignment, (TaskStatus.COMPLETION_REQUESTED,), TaskStatus.IN_PROGRESS, "该任务未申请办结")
+        _transition(
+            assignment, (TaskStatus.COMPLETION_REQUESTED,), TaskStatus.IN_PROGRESS, "该任务未申请办结"
+        )
         assignment.return_reason = note
         assignment.save(update_fields=["status", "return_reason", "updated_at"])
         _event(task, EventKind.COMPLETION_REJECTED, actor, note, assignment)
-        record(actor=actor, action="tasks.assignment.completion_rejected", obj=assignment, changes={"note": note})
-    notify(recipients=users_with_perm_at(assignment.unit, "tasks.request_completion"),
-           kind=Message.Kind.COMPLETION, title=f"{'办结已审核通过' if approve else '办结申请被退回'}：{task.title}",
-           body=note, link=task.get_absolute_url())
+        record(
+            actor=actor, action="tasks.assignment.completion_rejected", obj=assignment, changes={"note": note}
+        )
+    notify(
+        recipients=users_with_perm_at(assignment.unit, "tasks.request_completion"),
+        kind=Message.Kind.COMPLETION,
+        title=f"{'办结已审核通过' if approve else '办结申请被退回'}：{task.title}",
+        body=note,
+        link=task.get_absolute_url(),
+    )
     task_rollup(task=task)
     return assignment
 
 
 @transaction.atomic
-def extension_request(*, actor: User, assignment: Assignment, reason: str, new_due_date: dt.date) -> ExtensionRequest:
+def extension_request(
+    *, actor: User, assignment: Assignment, reason: str, new_due_date: dt.date
+) -> ExtensionRequest:
     require(actor, "tasks.request_extension", assignment.unit, "您无权为该任务申请延期")
     if assignment.status not in (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS):
         raise ValidationError("只有已签收、办理中的任务可以申请延期")
@@ -388,21 +564,42 @@ def extension_request(*, actor: User, assignment: Assignment, reason: str, new_d
         raise ValidationError({"new_due_date": "申请延至的日期须晚于现时限"})
     if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationError("已有待审批的延期申请")
-    ext = ExtensionRequest.objects.create(assignment=assignment, reason=reason, old_due_date=assignment.due_date,
-                                          new_due_date=new_due_date, requested_by=actor, requested_at=clock.now())
-    _event(assignment.task, EventKind.EXTENSION_REQUESTED, actor,
-           f"申请延至{new_due_date:%Y-%m-%d}：{reason}", assignment)
-    record(actor=actor, action="tasks.assignment.extension_requested", obj=assignment, unit=assignment.unit,
-           changes={"new_due_date": new_due_date, "reason": reason})
-    notify(recipients=users_with_perm_at(assignment.org_unit, "tasks.decide_extension"),
-           kind=Message.Kind.EXTENSION, title=f"延期申请待审批：{assignment.task.title}",
-           body=f"{assignment.unit.display_name}申请延至{new_due_date:%Y-%m-%d}",
-           link=assignment.task.get_absolute_url())
+    ext = ExtensionRequest.objects.create(
+        assignment=assignment,
+        reason=reason,
+        old_due_date=assignment.due_date,
+        new_due_date=new_due_date,
+        requested_by=actor,
+        requested_at=clock.now(),
+    )
+    _event(
+        assignment.task,
+        EventKind.EXTENSION_REQUESTED,
+        actor,
+        f"申请延至{new_due_date:%Y-%m-%d}：{reason}",
+        assignment,
+    )
+    record(
+        actor=actor,
+        action="tasks.assignment.extension_requested",
+        obj=assignment,
+        unit=assignment.unit,
+        changes={"new_due_date": new_due_date, "reason": reason},
+    )
+    notify(
+        recipients=users_with_perm_at(assignment.org_unit, "tasks.decide_extension"),
+        kind=Message.Kind.EXTENSION,
+        title=f"延期申请待审批：{assignment.task.title}",
+        body=f"{assignment.unit.display_name}申请延至{new_due_date:%Y-%m-%d}",
+        link=assignment.task.get_absolute_url(),
+    )
     return ext
 
 
 @transaction.atomic
-def extension_decide(*, actor: User, extension: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, actor: User, extension: ExtensionRequest, approve: bool, note: str = ""
+) -> ExtensionRequest:
     assignment = extension.assignment
     _check_assigning_side(actor, assignment, "tasks.decide_extension", "审批延期")
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
@@ -417,16 +614,31 @@ def extension_decide(*, actor: User, extension: ExtensionRequest, approve: bool,
         if assignment.role == AssignmentRole.LEAD and task.due_date < extension.new_due_date:
             Task.objects.filter(pk=task.pk).update(due_date=extension.new_due_date)
     verdict = "同意" if approve else "不同意"
-    _event(assignment.task, EventKind.EXTENSION_DECIDED, actor,
-           f"{verdict}延期至{extension.new_due_date:%Y-%m-%d}{('：' + note) if note else ''}", assignment)
-    record(actor=actor, action="tasks.assignment.extension_decided", obj=assignment,
-           changes={"approve": approve, "new_due_date": extension.new_due_date, "note": note})
-    notify(recipients=users_with_perm_at(assignment.unit, "tasks.request_extension"), kind=Message.Kind.EXTENSION,
-           title=f"延期申请{verdict}：{assignment.task.title}", body=note, link=assignment.task.get_absolute_url())
+    _event(
+        assignment.task,
+        EventKind.EXTENSION_DECIDED,
+        actor,
+        f"{verdict}延期至{extension.new_due_date:%Y-%m-%d}{('：' + note) if note else ''}",
+        assignment,
+    )
+    record(
+        actor=actor,
+        action="tasks.assignment.extension_decided",
+        obj=assignment,
+        changes={"approve": approve, "new_due_date": extension.new_due_date, "note": note},
+    )
+    notify(
+        recipients=users_with_perm_at(assignment.unit, "tasks.request_extension"),
+        kind=Message.Kind.EXTENSION,
+        title=f"延期申请{verdict}：{assignment.task.title}",
+        body=note,
+        link=assignment.task.get_absolute_url(),
+    )
     return extension
 
 
 # --- milestones, indicators, task force -----------------------------------------------------------
+
 
 @transaction.atomic
 def milestone_create(*, actor: User, task: Task, title: str, due_date: dt.date) -> Milestone:
@@ -436,8 +648,13 @@ def milestone_create(*, actor: User, task: Task, title: str, due_date: dt.date) 
     ms = Milestone(task=task, title=title, due_date=due_date)
     ms.full_clean()
     ms.save()
-    record(actor=actor, action="tasks.milestone.created", obj=ms, unit=task.org_unit,
-           changes={"title": title, "due_date": due_date})
+    record(
+        actor=actor,
+        action="tasks.milestone.created",
+        obj=ms,
+        unit=task.org_unit,
+        changes={"title": title, "due_date": due_date},
+    )
     return ms
 
 
@@ -453,8 +670,13 @@ def milestone_complete(*, actor: User, milestone: Milestone, note: str = "") -> 
     milestone.done_on = clock.today()
     milestone.evidence_note = note
     milestone.save(update_fields=["done_on", "evidence_note"])
-    record(actor=actor, action="tasks.milestone.updated", obj=milestone, unit=lead.unit,
-           changes={"done_on": milestone.done_on, "note": note})
+    record(
+        actor=actor,
+        action="tasks.milestone.updated",
+        obj=milestone,
+        unit=lead.unit,
+        changes={"done_on": milestone.done_on, "note": note},
+    )
     return milestone
 
 
@@ -475,14 +697,22 @@ def taskforce_set(*, actor: User, task: Task, members, leader=None) -> None:
     before = sorted(str(m.user) for m in task.taskforce.select_related("user"))
     task.taskforce.all().delete()
     for user in members:
-        TaskForceMember.objects.create(task=task, user=user, is_leader=leader is not None and user.pk == leader.pk)
-    record(actor=actor, action="tasks.taskforce.updated", obj=task,
-           changes={"members": {"before": before, "after": sorted(str(u) for u in members)}})
+        TaskForceMember.objects.create(
+            task=task, user=user, is_leader=leader is not None and user.pk == leader.pk
+        )
+    record(
+        actor=actor,
+        action="tasks.taskforce.updated",
+        obj=task,
+        changes={"members": {"before": before, "after": sorted(str(u) for u in members)}},
+    )
 
 
 @transaction.atomic
 def saved_filter_save(*, actor: User, name: str, query: str) -> SavedFilter:
     if not name.strip():
         raise ValidationError({"name": "请填写筛选名称"})
-    sf, _ = SavedFilter.objects.update_or_create(user=actor, name=name.strip(), defaults={"query": query[:1000]})
+    sf, _ = SavedFilter.objects.update_or_create(
+        user=actor, name=name.strip(), defaults={"query": query[:1000]}
+    )
     return sf

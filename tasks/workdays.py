@@ -13,7 +13,9 @@ import chinese_calendar
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from tasks.models import WorkdayOverride
 
-    return dict(WorkdayOverride.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+    return dict(
+        WorkdayOverride.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday")
+    )
 
 
 def _library_is_workday(day: dt.date) -> bool:

@@ -69,33 +69,66 @@ def build_org() -> Org:
     org = Org()
     for key, code, name, short, kind, parent in UNITS:
         org.units[key] = org_services.unit_create(
-            actor=None, code=code, name=name, short_name=short, kind=kind,
-            parent=org.units[parent] if parent else None, issuer_code="示卫督" if key == "province" else "",
+            actor=None,
+            code=code,
+            name=name,
+            short_name=short,
+            kind=kind,
+            parent=org.units[parent] if parent else None,
+            issuer_code="示卫督" if key == "province" else "",
         )
     roles = {r.code: r for r in Role.objects.all()}
     for username, full_name, unit_key, grants in USERS:
-        user = org_services.user_create(actor=None, username=username, full_name=full_name,
-                                        unit=org.units[unit_key], password=PASSWORD, must_change_password=False,
-                                        phone="13800138000")
+        user = org_services.user_create(
+            actor=None,
+            username=username,
+            full_name=full_name,
+            unit=org.units[unit_key],
+            password=PASSWORD,
+            must_change_password=False,
+            phone="13800138000",
+        )
         for role_code, grant_unit, subtree in grants:
-            org_services.role_grant(actor=None, user=user, role=roles[role_code], unit=org.units[grant_unit],
-                                    include_descendants=subtree)
+            org_services.role_grant(
+                actor=None,
+                user=user,
+                role=roles[role_code],
+                unit=org.units[grant_unit],
+                include_descendants=subtree,
+            )
         org.users[username] = user
     return org
 
 
-def make_task(org: Org, *, title="家庭医生签约服务扩面", lead="county_a", creator="prov_supervisor",
-              org_unit="province", level="key", days=60, start_offset=0, assign=True, cadence="weekly",
-              co_units=()):
+def make_task(
+    org: Org,
+    *,
+    title="家庭医生签约服务扩面",
+    lead="county_a",
+    creator="prov_supervisor",
+    org_unit="province",
+    level="key",
+    days=60,
+    start_offset=0,
+    assign=True,
+    cadence="weekly",
+    co_units=(),
+):
     """An assigned task from the province to one unit, through the services."""
     from tasks import services
     from tasks.models import TaskCategory
 
     start = clock.today() + dt.timedelta(days=start_offset)
     task = services.task_create(
-        actor=org.user(creator), org_unit=org.units[org_unit], title=title,
-        category=TaskCategory.objects.get(name="公共卫生"), level=level, lead_unit=org.units[lead],
-        start_date=start, due_date=start + dt.timedelta(days=days), cadence=cadence,
+        actor=org.user(creator),
+        org_unit=org.units[org_unit],
+        title=title,
+        category=TaskCategory.objects.get(name="公共卫生"),
+        level=level,
+        lead_unit=org.units[lead],
+        start_date=start,
+        due_date=start + dt.timedelta(days=days),
+        cadence=cadence,
         co_units=[org.units[c] for c in co_units],
     )
     if assign:

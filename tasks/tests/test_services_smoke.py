@@ -20,8 +20,13 @@ def test_full_loop(org):
     task = make_task(org, level="major", assign=False)
     with pytest.raises(ValidationError):
         services.task_assign(actor=org.user("prov_supervisor"), task=task)
-    services.task_review_record(actor=org.user("prov_leader"), task=task, meeting_kind="party_group",
-                                meeting_date=clock.today(), conclusion="approved")
+    services.task_review_record(
+        actor=org.user("prov_leader"),
+        task=task,
+        meeting_kind="party_group",
+        meeting_date=clock.today(),
+        conclusion="approved",
+    )
     services.task_assign(actor=org.user("prov_supervisor"), task=task)
     a = Assignment.objects.get(task=task)
     with pytest.raises(PermissionDenied):
@@ -36,8 +41,13 @@ def test_full_loop(org):
     assert lights.for_object(annotated, clock.today()).reason == "红：逾期10天"
     with pytest.raises(ValidationError):
         services.assignment_request_completion(actor=org.user("county_a_clerk"), assignment=a, note="已完成")
-    rsvc.attachment_store(actor=org.user("county_a_clerk"), upload=SimpleUploadedFile("证明.pdf", PDF),
-                          org_unit=a.unit, assignment=a, purpose="evidence")
+    rsvc.attachment_store(
+        actor=org.user("county_a_clerk"),
+        upload=SimpleUploadedFile("证明.pdf", PDF),
+        org_unit=a.unit,
+        assignment=a,
+        purpose="evidence",
+    )
     services.assignment_request_completion(actor=org.user("county_a_clerk"), assignment=a, note="已完成")
     with pytest.raises(PermissionDenied):
         services.assignment_verify(actor=org.user("county_a_head"), assignment=a, approve=True)
@@ -57,9 +67,18 @@ def test_visible_to_scope(org):
 
 def test_decompose(org):
     parent = make_task(org, lead="city_a", days=90)
-    kids = services.task_decompose(actor=org.user("city_a_head"), parent=parent, org_unit=org.units["city_a"], items=[
-        {"title": "甲一县落实", "lead_unit": org.units["county_a"], "due_date": parent.due_date - dt.timedelta(days=5)},
-        {"title": "甲二县落实", "lead_unit": org.units["county_b"], "weight": 3},
-    ])
+    kids = services.task_decompose(
+        actor=org.user("city_a_head"),
+        parent=parent,
+        org_unit=org.units["city_a"],
+        items=[
+            {
+                "title": "甲一县落实",
+                "lead_unit": org.units["county_a"],
+                "due_date": parent.due_date - dt.timedelta(days=5),
+            },
+            {"title": "甲二县落实", "lead_unit": org.units["county_b"], "weight": 3},
+        ],
+    )
     assert [k.parent_id for k in kids] == [parent.pk, parent.pk]
     assert Assignment.objects.filter(task__parent=parent).count() == 2
