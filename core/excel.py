@@ -1,0 +1,156 @@
+"""Excel in and out (R-TSK-7, R-ORG-4, R-API-3) — one module for every ledger.
+
+Export: Chinese headers, a frozen bold header row, real date cells, sensible column widths,
+and cells that start with = + - @ escaped so a spreadsheet never runs them (formula injection).
+Import: size and zip-bomb checks before openpyxl reads the file; rows come back as dicts keyed
+by the Chinese header, with their spreadsheet row number for row-level error messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Column:
+    header: str
+    width: int = 14
+    date: bool = False
+
+
+def build_workbook(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence], note: str = "") -> bytes:
+    """Write rows to an .xlsx (write-only mode: constant memory for 10,000+ rows)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    from openpyxl.cell import WriteOnlyCell
+
+    header_font = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F2DCDB")
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col.header)
+        cell.font = header_font
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        header.append(cell)
+    ws.append(header)
+    date_cols = {i for i, c in enumerate(columns) if c.date}
+    for row in rows:
+        out = []
+        for i, value in enumerate(row):
+            if i in date_cols and isinstance(value, dt.date | dt.datetime):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+                out.append(cell)
+            else:
+                out.append(safe_cell(value))
+        ws.append(out)
+    if note:
+        ws.append([])
+        ws.append([safe_cell(note)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@dataclass
+class SheetRow:
+    number: int  # 1-based spreadsheet row number, for messages like “第3行：…”
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class RowErrors:
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, row: int, message: str) -> None:
+        self.errors.append(f"第{row}行：{message}")
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def read_sheet(upload, *, required_headers: Sequence[str]) -> list[SheetRow]:
+    """Read the first sheet of an uploaded .xlsx into rows keyed by header text."""
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(f"文件超过{MAX_IMPORT_BYTES // (1024 * 1024)}MB上限")
+    data = upload.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
+                raise ValidationError("文件解压后过大，已拒绝")
+    except zipfile.BadZipFile as exc:
+        raise ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）") from exc
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — any parse failure is the same message to the user
+        raise ValidationError("无法读取该 Excel 文件，请使用下载的模板") from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header = [str(h).strip().rstrip("*") if h is not None else "" for h in next(rows)]
+    except StopIteration as exc:
+        raise ValidationError("文件是空的") from exc
+    missing = [h for h in required_headers if h not in header]
+    if missing:
+        raise ValidationError(f"缺少列：{'、'.join(missing)}（请使用下载的模板）")
+    out = []
+    for number, raw in enumerate(rows, start=2):
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        values = {}
+        for h, v in zip(header, raw, strict=False):
+            if h:
+                values[h] = v.strip() if isinstance(v, str) else v
+        out.append(SheetRow(number, values))
+    wb.close()
+    return out
+
+
+def as_date(value) -> dt.date | None:
+    """Excel date cells, or text 2026-03-05 / 2026/3/5 / 2026年3月5日."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
+    try:
+        y, m, d = (int(p) for p in text.split("-"))
+        return dt.date(y, m, d)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"日期“{value}”格式不正确，应为 2026-03-05") from exc
