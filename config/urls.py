@@ -8,6 +8,9 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("reporting/", include("reporting.urls")),
     path("inbox/", include("notifications.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("rectification/", include("rectification.urls")),
+    path("documents/", include("documents.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]

@@ -25,6 +25,36 @@ TASK_READ = (
     "reporting.view_attachment",
 )
 
+SUPERVISION_READ = (
+    "supervision.view_campaign",
+    "supervision.view_inspectionrecord",
+    "rectification.view_problem",
+    "documents.view_issueddocument",
+)
+UNIT_RECTIFY = (
+    "supervision.view_inspectionrecord",
+    "rectification.view_problem",
+    "rectification.rectify_problem",
+    "rectification.export_problem",
+    "documents.view_issueddocument",
+)
+SUPERVISOR_EXTRA = SUPERVISION_READ + (
+    "supervision.add_campaign",
+    "supervision.change_campaign",
+    "supervision.draw_campaign",
+    "supervision.inspect_campaign",
+    "rectification.add_problem",
+    "rectification.change_problem",
+    "rectification.verify_problem",
+    "rectification.recheck_problem",
+    "rectification.import_problem",
+    "rectification.export_problem",
+    "rectification.escalate_problem",
+    "documents.add_issueddocument",
+    "documents.change_issueddocument",
+    "documents.issue_issueddocument",
+)
+
 BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
         "sysadmin",
@@ -39,6 +69,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "org.add_user",
             "org.change_user",
             "org.import_user",
+            "tasks.view_workdayoverride",
+            "tasks.change_workdayoverride",
         ),
         admin_kind="system",
     ),
@@ -60,7 +92,7 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
         "leader",
         "领导",
         "驾驶舱、审议重大任务、阅看通报",
-        TASK_READ + ("tasks.review_task",),
+        TASK_READ + SUPERVISION_READ + ("tasks.review_task",),
     ),
     RoleDef(
         "supervisor",
@@ -81,7 +113,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.sign_assignment",
             "reporting.add_progressreport",
             "tasks.request_completion",
-        ),
+        )
+        + SUPERVISOR_EXTRA,
     ),
     RoleDef(
         "unit_head",
@@ -99,7 +132,9 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.decide_extension",
             "reporting.add_progressreport",
             "reporting.approve_progressreport",
-        ),
+            "rectification.add_problem",
+        )
+        + UNIT_RECTIFY,
     ),
     RoleDef(
         "clerk",
@@ -112,9 +147,10 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.request_completion",
             "tasks.request_extension",
             "tasks.export_task",
-        ),
+        )
+        + UNIT_RECTIFY,
     ),
-    RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ),
+    RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ + SUPERVISION_READ),
     RoleDef("personnel", "组织人事", "阅看考核结果", ("org.view_unit",)),
 )
 

@@ -166,3 +166,28 @@ def for_milestone(ms, today: dt.date) -> LightResult:
     if (ms.due_date - today).days <= n:
         return LightResult(Light.YELLOW, f"黄：节点{(ms.due_date - today).days}天内到期")
     return LightResult(Light.GREEN, "绿：未到期")
+
+
+def deadline_light_expression(today: dt.date, *, done: Q, due_field: str) -> Case:
+    """The same deadline part of the rule for items without progress reports (problems):
+    done → 已办结; past due → 红; due within N days → 黄; else 绿."""
+    n, _ = _params()
+    return Case(
+        When(done, then=Value(Light.DONE.value)),
+        When(Q(**{f"{due_field}__lt": today}), then=Value(Light.RED.value)),
+        When(Q(**{f"{due_field}__lte": today + dt.timedelta(days=n)}), then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=IntegerField(),
+    )
+
+
+def for_deadline(*, done: bool, due: dt.date, today: dt.date, done_text: str = "已销号") -> LightResult:
+    n, _ = _params()
+    if done:
+        return LightResult(Light.DONE, done_text)
+    if today > due:
+        return LightResult(Light.RED, f"红：逾期{(today - due).days}天")
+    if (due - today).days <= n:
+        left = (due - today).days
+        return LightResult(Light.YELLOW, "黄：今天到期" if left == 0 else f"黄：{left}天内到期")
+    return LightResult(Light.GREEN, "绿：未到期")

@@ -1,0 +1,597 @@
+"""Official-document layout of GB/T 9704-2012 (党政机关公文格式), written with python-docx.
+
+One renderer for every document the platform issues (交办函, 督办单, 督查通报, 整改情况报告,
+考核结果通报). Numbers follow shared/reference/GBT9704.md:
+
+- A4; 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm (so bottom 35 mm, right 26 mm);
+- 22 lines × 28 characters: a document grid of line pitch 225 mm / 22 and a character pitch of
+  156 mm / 28, body 3号 (16 pt) 仿宋_GB2312 with exact line spacing equal to the line pitch;
+- 版头: red 发文机关标志 in 小标宋 (35 mm below the top of the 版心 in 文件格式; 30 mm from the top
+  of the page in 信函格式), 发文字号 two lines below, red separator 4 mm below it (信函格式: a red
+  double rule thick-over-thin, and thin-over-thick 20 mm above the bottom edge of the first page);
+- 标题 2号 小标宋 centred two lines below the rule; 主送机关 flush left ending in "：";
+- headings 一、 黑体, （一） 楷体_GB2312, 1. 仿宋 bold, （1） 仿宋; first-line indent 2 characters;
+- 附件说明, 署名 (right, 2 characters in), 成文日期 (right, 4 characters in, Arabic numerals),
+  附注 in parentheses 2 characters in;
+- 版记 at the foot of the last page: rules 0.35 / 0.25 / 0.35 mm, 抄送 and 印发机关/印发日期 in 4号;
+- page numbers "— N —" 4号 宋体, odd pages right 1 character in, even pages left 1 character in
+  (信函格式: none on the first page).
+
+Output is deterministic: the same input gives byte-identical files (fixed zip timestamps and
+core properties), so a regenerated document with unchanged data has the same SM3 digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+FANGSONG = "仿宋_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+SIZE_2 = Pt(22)
+SIZE_3 = Pt(16)
+SIZE_4 = Pt(14)
+RED = RGBColor(0xE6, 0x00, 0x12)
+
+TEXT_WIDTH_MM = 156
+TEXT_HEIGHT_MM = 225
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+TWIPS_PER_MM = 1440 / 25.4
+LINE_PITCH_TWIPS = int(TEXT_HEIGHT_MM * TWIPS_PER_MM / LINES_PER_PAGE)  # 579
+LINE_PITCH = Pt(LINE_PITCH_TWIPS / 20)
+CHAR_PITCH_PT = TEXT_WIDTH_MM * 72 / 25.4 / CHARS_PER_LINE  # 15.79 pt
+# 28 × 16 pt is a little wider than 156 mm: condense every character by 0.25 pt (twentieths of a
+# point in w:spacing) so a full line holds exactly 28 characters (28 × 15.75 ≤ 442.2 < 29 × 15.75).
+CONDENSE_TWENTIETHS = -5
+
+# fonts a reader may lack, with what a standard install has instead (fontTable altName + family)
+FONT_FALLBACKS = {
+    XIAOBIAOSONG: ("宋体", "roman"),
+    FANGSONG: ("仿宋", "roman"),
+    KAITI: ("楷体", "script"),
+    HEITI: ("SimHei", "swiss"),
+    SONGTI: ("SimSun", "roman"),
+}
+
+
+@dataclass
+class Block:
+    """One body element: kind is p | h1 | h2 | h3 | h4 | table | pagebreak."""
+
+    kind: str
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+    widths_mm: list[float] = field(default_factory=list)
+
+
+def p(text):
+    return Block("p", text)  # noqa: E704
+
+
+def h1(text):
+    return Block("h1", text)  # noqa: E704
+
+
+def h2(text):
+    return Block("h2", text)  # noqa: E704
+
+
+def h3(text):
+    return Block("h3", text)  # noqa: E704
+
+
+def h4(text):
+    return Block("h4", text)  # noqa: E704
+
+
+def table(rows, widths_mm=()):
+    return Block("table", rows=[list(map(str, r)) for r in rows], widths_mm=list(widths_mm))
+
+
+@dataclass
+class OfficialDocument:
+    issuer_mark: (
+        str  # 发文机关标志, e.g. "示范省卫生健康委员会文件" (文件格式) or "示范省卫生健康委员会" (信函格式)
+    )
+    doc_number: str  # 发文字号 示卫督〔2026〕12号
+    title: str
+    addressee: str  # 主送机关, without the colon
+    body: list[Block]
+    signature: str  # 发文机关署名
+    date: dt.date  # 成文日期
+    letter: bool = False  # 信函格式 (交办函, 督办单)
+    attachments: list[str] = field(default_factory=list)
+    note: str = ""  # 附注, e.g. 联系人：…，电话：…
+    cc: list[str] = field(default_factory=list)  # 抄送
+    printer: str = ""  # 印发机关
+    print_date: dt.date | None = None
+    copy_number: str = ""  # 份号
+    urgency: str = ""  # 紧急程度
+    data_as_of: dt.datetime | None = None  # time of the ledger query behind every number (R-DOC-2)
+    attachment_pages: list[tuple[str, list[Block]]] = field(default_factory=list)  # (附件标题, blocks)
+
+
+def chinese_date(d: dt.date) -> str:
+    """2026年3月5日: Arabic numerals, full year, no padding."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# --- low-level helpers ----------------------------------------------------------------------------
+
+
+def _set_run_font(run, east_asia: str, size, *, bold=False, color=None, latin: str | None = None):
+    run.font.size = size
+    run.font.bold = bold
+    run.font.name = latin or LATIN
+    if color is not None:
+        run.font.color.rgb = color
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:ascii"), latin or LATIN)
+    rfonts.set(qn("w:hAnsi"), latin or LATIN)
+
+
+def _fmt(
+    paragraph, *, align=None, first_line_chars=0, left_chars=0, right_chars=0, before_lines=0.0, exact=True
+):
+    pf = paragraph.paragraph_format
+    if align is not None:
+        paragraph.alignment = align
+    if exact:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = LINE_PITCH
+    pf.space_after = Pt(0)
+    pf.space_before = Pt(LINE_PITCH.pt * before_lines) if before_lines else Pt(0)
+    ppr = paragraph._element.get_or_add_pPr()
+    ind = OxmlElement("w:ind")
+    if first_line_chars:
+        ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+        ind.set(qn("w:firstLine"), str(int(first_line_chars * CHAR_PITCH_PT * 20)))
+    if left_chars:
+        ind.set(qn("w:leftChars"), str(left_chars * 100))
+        ind.set(qn("w:left"), str(int(left_chars * CHAR_PITCH_PT * 20)))
+    if right_chars:
+        ind.set(qn("w:rightChars"), str(right_chars * 100))
+        ind.set(qn("w:right"), str(int(right_chars * CHAR_PITCH_PT * 20)))
+    if len(ind.attrib):
+        ppr.append(ind)
+    return paragraph
+
+
+def _no_grid(paragraph):
+    ppr = paragraph._element.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    later = [ppr.find(qn(t)) for t in ("w:spacing", "w:ind", "w:jc")]
+    later = [e for e in later if e is not None]
+    if later:
+        later[0].addprevious(snap)
+    else:
+        ppr.append(snap)
+
+
+def _border(paragraph, side: str, *, val="single", size_eighths=12, color="E60012", space=0):
+    ppr = paragraph._element.get_or_add_pPr()
+    pbdr = ppr.find(qn("w:pBdr"))
+    if pbdr is None:
+        pbdr = OxmlElement("w:pBdr")
+        # schema order: pBdr comes before shd, tabs, spacing, ind, jc …
+        later = [ppr.find(qn(t)) for t in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(pbdr)
+        else:
+            ppr.append(pbdr)
+    el = OxmlElement(f"w:{side}")
+    el.set(qn("w:val"), val)
+    el.set(qn("w:sz"), str(size_eighths))
+    el.set(qn("w:space"), str(space))
+    el.set(qn("w:color"), color)
+    pbdr.append(el)
+
+
+_SHAPE_IDS = iter(range(1000, 100000))
+
+LINE_XML = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" '
+    'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+    '<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+    '<wp:extent cx="{cx}" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+    '<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="0"/></a:xfrm>'
+    '<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="{w}" cmpd="{cmpd}"><a:solidFill>'
+    '<a:srgbClr val="{color}"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp>'
+    "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+)
+EMU_PER_MM = 36000
+
+
+def _page_line(
+    paragraph,
+    *,
+    x_mm: float,
+    y_mm: float,
+    length_mm: float,
+    width_pt: float,
+    cmpd: str = "sng",
+    color: str = "E60012",
+    name: str = "rule",
+):
+    """A line anchored to the page at an absolute position (rules of the 信函格式 and the 版记):
+    drawn shapes keep their place in Word and LibreOffice alike, unlike paragraph borders."""
+    from lxml import etree
+
+    xml = LINE_XML.format(
+        x=int(x_mm * EMU_PER_MM),
+        y=int(y_mm * EMU_PER_MM),
+        cx=int(length_mm * EMU_PER_MM),
+        w=int(width_pt * 12700),
+        cmpd=cmpd,
+        color=color,
+        id=next(_SHAPE_IDS),
+        name=name,
+        z=next(_SHAPE_IDS),
+    )
+    paragraph._p.append(etree.fromstring(xml))
+
+
+def _add_text(paragraph, text, east_asia=FANGSONG, size=SIZE_3, **kw):
+    run = paragraph.add_run(text)
+    _set_run_font(run, east_asia, size, **kw)
+    return run
+
+
+def _page_field(paragraph, size=SIZE_4):
+    _add_text(paragraph, "— ", SONGTI, size, latin=SONGTI)
+    run = paragraph.add_run()
+    _set_run_font(run, SONGTI, size, latin=SONGTI)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            run._element.append(fc)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._element.append(t)
+    _add_text(paragraph, " —", SONGTI, size, latin=SONGTI)
+
+
+def _setup_styles(doc):
+    normal = doc.styles["Normal"]
+    normal.font.size = SIZE_3
+    normal.font.name = LATIN
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.append(rfonts)
+    rfonts.set(qn("w:eastAsia"), FANGSONG)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+    rpr.append(spacing)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+    pf.space_after = Pt(0)
+    pf.space_before = Pt(0)
+    pf.widow_control = False
+    # Chinese punctuation compression off, kinsoku on: ordinary habits of official documents
+    settings = doc.settings.element
+    for tag in ("w:evenAndOddHeaders",):
+        if settings.find(qn(tag)) is None:
+            settings.append(OxmlElement(tag))
+    _register_fonts(doc)
+
+
+def _register_fonts(doc):
+    font_table = None
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            font_table = rel.target_part
+    if font_table is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(font_table.blob)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for name, (alt, family) in FONT_FALLBACKS.items():
+        font = etree.SubElement(root, f"{{{w}}}font")
+        font.set(f"{{{w}}}name", name)
+        el = etree.SubElement(font, f"{{{w}}}altName")
+        el.set(f"{{{w}}}val", alt)
+        el = etree.SubElement(font, f"{{{w}}}charset")
+        el.set(f"{{{w}}}val", "86")
+        el = etree.SubElement(font, f"{{{w}}}family")
+        el.set(f"{{{w}}}val", family)
+        el = etree.SubElement(font, f"{{{w}}}pitch")
+        el.set(f"{{{w}}}val", "variable")
+    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _setup_section(section, *, letter: bool):
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Mm(37)
+    section.left_margin = Mm(28)
+    section.right_margin = Mm(210 - 28 - TEXT_WIDTH_MM)
+    section.bottom_margin = Mm(297 - 37 - TEXT_HEIGHT_MM)
+    section.header_distance = Mm(15)
+    # the page number's top edge sits 7 mm below the 版心: footer text of one 4号 line
+    section.footer_distance = Mm(297 - 37 - TEXT_HEIGHT_MM - 7 - 5)
+    sectpr = section._sectPr
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectpr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    # odd pages: right, 1 character in; even pages: left, 1 character in
+    odd = section.footer.paragraphs[0]
+    _fmt(odd, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=1, exact=False)
+    _page_field(odd)
+    section.even_page_footer.is_linked_to_previous = False
+    even = section.even_page_footer.paragraphs[0]
+    _fmt(even, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, exact=False)
+    _page_field(even)
+    if letter:
+        # 信函格式: no page number on the first page; a red thin-over-thick rule 20 mm above the bottom edge
+        section.different_first_page_header_footer = True
+        footer = section.first_page_footer.paragraphs[0]
+        _page_line(
+            footer, x_mm=20, y_mm=297 - 20, length_mm=170, width_pt=3, cmpd="thinThick", name="信函下线"
+        )
+        section.footer_distance = Mm(20)
+
+
+# --- the renderer ---------------------------------------------------------------------------------
+
+
+def render(spec: OfficialDocument) -> bytes:
+    doc = Document()
+    _setup_styles(doc)
+    section = doc.sections[0]
+    _setup_section(section, letter=spec.letter)
+    body = doc.paragraphs[0] if doc.paragraphs else None
+    if body is not None:
+        body._element.getparent().remove(body._element)
+
+    # 版头 ---------------------------------------------------------------------------------------
+    if spec.copy_number:
+        _add_text(_fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT), spec.copy_number, HEITI)
+    if spec.urgency:
+        _add_text(_fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT), spec.urgency, HEITI)
+    mark = doc.add_paragraph()
+    if spec.letter:
+        # the mark's top edge 30 mm from the top of the page: 版心 starts at 37 mm, pull up 7 mm
+        _fmt(mark, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+        mark.paragraph_format.space_before = Pt(0)
+        section.top_margin = Mm(30)
+    else:
+        used = (1 if spec.copy_number else 0) + (1 if spec.urgency else 0)
+        _fmt(mark, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+        mark.paragraph_format.space_before = Pt(max(0.0, 35 * 72 / 25.4 - used * LINE_PITCH.pt))
+    mark.paragraph_format.space_after = Pt(0)
+    mark_size = Pt(36) if not spec.letter else Pt(30)
+    mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    mark.paragraph_format.line_spacing = mark_size  # the mark's box is exactly its height …
+    _no_grid(mark)  # … and not two grid lines
+    _add_text(mark, spec.issuer_mark, XIAOBIAOSONG, mark_size, color=RED, latin=XIAOBIAOSONG)
+    if spec.letter:
+        # red double rule (thick over thin) 4 mm below the mark, 170 mm long, centred on the page
+        mark_mm = mark_size.pt * 25.4 / 72
+        _page_line(
+            mark, x_mm=20, y_mm=30 + mark_mm + 4, length_mm=170, width_pt=3, cmpd="thickThin", name="信函上线"
+        )
+        number = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, before_lines=0.6)
+        _add_text(number, spec.doc_number)
+    else:
+        number = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
+        _add_text(number, spec.doc_number)
+        _border(number, "bottom", val="single", size_eighths=12, space=11)  # red rule 4 mm below
+
+    # 主体 ---------------------------------------------------------------------------------------
+    title = _fmt(
+        doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before_lines=2 if not spec.letter else 1.5
+    )
+    title.paragraph_format.line_spacing = Pt(LINE_PITCH.pt * 1.2)
+    _add_text(title, spec.title, XIAOBIAOSONG, SIZE_2, latin=XIAOBIAOSONG)
+    addressee = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT, before_lines=1)
+    _add_text(addressee, f"{spec.addressee}：")
+    _blocks(doc, spec.body)
+
+    if spec.attachments:
+        first = _fmt(doc.add_paragraph(), left_chars=2, before_lines=1)
+        if len(spec.attachments) == 1:
+            _add_text(first, f"附件：{spec.attachments[0]}")
+        else:
+            _add_text(first, f"附件：1. {spec.attachments[0]}")
+            for i, name in enumerate(spec.attachments[1:], start=2):
+                # a later name aligns with the first name: 2 chars indent + "附件：" (3 chars)
+                _add_text(_fmt(doc.add_paragraph(), left_chars=5), f"{i}. {name}")
+
+    sign = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2, before_lines=2)
+    _add_text(sign, spec.signature)
+    date = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
+    _add_text(date, chinese_date(spec.date))
+    if spec.note:
+        note = _fmt(doc.add_paragraph(), first_line_chars=2, before_lines=1)
+        _add_text(note, f"（{spec.note}）")
+
+    for i, (att_title, blocks) in enumerate(spec.attachment_pages, start=1):
+        brk = doc.add_paragraph()
+        brk.add_run().add_break(WD_BREAK.PAGE)
+        label = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT)
+        _add_text(label, "附件" if len(spec.attachment_pages) == 1 else f"附件{i}", HEITI)
+        t = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before_lines=1)
+        _add_text(t, att_title, XIAOBIAOSONG, SIZE_2, latin=XIAOBIAOSONG)
+        _blocks(doc, blocks)
+
+    if spec.cc or spec.printer:
+        _imprint(doc, spec)
+
+    props = doc.core_properties
+    stamp = (spec.data_as_of or dt.datetime.combine(spec.date, dt.time())).replace(tzinfo=None, microsecond=0)
+    props.author = spec.signature
+    props.last_modified_by = spec.signature
+    props.title = spec.title
+    props.subject = spec.doc_number
+    props.comments = f"数据截至{stamp:%Y-%m-%d %H:%M:%S}" if spec.data_as_of else ""
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+    props.keywords = ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _deterministic_zip(buf.getvalue())
+
+
+def _blocks(doc, blocks: list[Block]):
+    for block in blocks:
+        if block.kind == "table":
+            _table(doc, block)
+            continue
+        if block.kind == "pagebreak":
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            continue
+        para = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
+        if block.kind == "h1":
+            _add_text(para, block.text, HEITI)
+        elif block.kind == "h2":
+            _add_text(para, block.text, KAITI)
+        elif block.kind == "h3":
+            _add_text(para, block.text, FANGSONG, bold=True)
+        else:
+            _add_text(para, block.text)
+
+
+def _table(doc, block: Block):
+    rows = block.rows
+    tbl = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    tbl.style = doc.styles["Table Grid"]
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = tbl.cell(r, c)
+            if block.widths_mm:
+                cell.width = Mm(block.widths_mm[c])
+            para = cell.paragraphs[0]
+            para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            para.alignment = (
+                WD_ALIGN_PARAGRAPH.CENTER if r == 0 or len(value) < 8 else WD_ALIGN_PARAGRAPH.LEFT
+            )
+            _add_text(para, value, HEITI if r == 0 else FANGSONG, SIZE_4)
+    doc.add_paragraph()
+
+
+def _imprint(doc, spec: OfficialDocument):
+    """版记 as a table floating at the bottom of the last page's 版心, ruled 0.35/0.25/0.35 mm."""
+    rows = []
+    if spec.cc:
+        rows.append(("cc", f"抄送：{'，'.join(spec.cc)}。"))
+    rows.append(("print", spec.printer))
+    tbl = doc.add_table(rows=len(rows), cols=2)
+    tblpr = tbl._tbl.tblPr
+    pos = OxmlElement("w:tblpPr")
+    # pinned to the foot of the 版心: the last rule sits on the bottom margin line
+    height_mm = 9 * len(rows)
+    top_mm = 297 - (297 - 37 - TEXT_HEIGHT_MM) - height_mm
+    for k, v in (
+        ("w:vertAnchor", "page"),
+        ("w:horzAnchor", "margin"),
+        ("w:tblpY", str(int(top_mm * TWIPS_PER_MM))),
+        ("w:tblpXSpec", "center"),
+    ):
+        pos.set(qn(k), v)
+    style = tblpr.find(qn("w:tblStyle"))
+    if style is not None:
+        style.addnext(pos)  # schema order: tblStyle, tblpPr, …
+    else:
+        tblpr.insert(0, pos)
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tblw = tblpr.find(qn("w:tblW"))
+    tblw.set(qn("w:type"), "dxa")
+    # a hair under the 版心 width: LibreOffice keeps a full-width floating table inline
+    tblw.set(qn("w:w"), str(int(TEXT_WIDTH_MM * TWIPS_PER_MM) - 6))
+    widths = (Mm(TEXT_WIDTH_MM / 2), Mm(TEXT_WIDTH_MM / 2))
+    thick, thin = "8", "6"  # eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ 0.75 pt
+    for i, (kind, text) in enumerate(rows):
+        left, right = tbl.cell(i, 0), tbl.cell(i, 1)
+        left.width, right.width = widths
+        if kind == "cc":
+            merged = left.merge(right)
+            para = merged.paragraphs[0]
+            _fmt(para, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, exact=False)
+            _add_text(para, text, FANGSONG, SIZE_4)
+            cells = [merged]
+        else:
+            lp, rp = left.paragraphs[0], right.paragraphs[0]
+            _fmt(lp, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, exact=False)
+            _add_text(lp, text, FANGSONG, SIZE_4)
+            _fmt(rp, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=1, exact=False)
+            _add_text(rp, f"{chinese_date(spec.print_date or spec.date)}印发", FANGSONG, SIZE_4)
+            cells = [left, right]
+        for cell in cells:
+            tcpr = cell._tc.get_or_add_tcPr()
+            borders = OxmlElement("w:tcBorders")
+            top = OxmlElement("w:top")
+            top.set(qn("w:val"), "single")
+            top.set(qn("w:sz"), thick if i == 0 else thin)
+            top.set(qn("w:color"), "000000")
+            borders.append(top)
+            if i == len(rows) - 1:
+                bottom = OxmlElement("w:bottom")
+                bottom.set(qn("w:val"), "single")
+                bottom.set(qn("w:sz"), thick)
+                bottom.set(qn("w:color"), "000000")
+                borders.append(bottom)
+            for side in ("left", "right"):
+                el = OxmlElement(f"w:{side}")
+                el.set(qn("w:val"), "nil")
+                borders.append(el)
+            tcpr.append(borders)
+    doc.add_paragraph()  # a body never ends with a table (Word and LibreOffice both need a last paragraph)
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+__all__ = ["OfficialDocument", "Block", "render", "p", "h1", "h2", "h3", "h4", "table", "chinese_date"]

@@ -1,0 +1,238 @@
+"""Writes of official documents (R-DOC-1..3, R-SUP-4): draft from the ledger, edit, issue (number,
+render, store with SM3, freeze). An issued document is never re-rendered: its stored bytes are
+served after their digest is verified."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from audit.services import record
+from core import clock, crypto
+from core.models import next_in_sequence
+from core.services import require
+from documents import gbt9704
+from documents.builders import Draft
+from documents.models import LETTER_FORMAT_KINDS, DocumentKind, IssuedDocument
+from org.models import Unit, User
+
+HEADING_PATTERNS = [
+    ("h1", re.compile(r"^[一二三四五六七八九十]+、")),
+    ("h2", re.compile(r"^（[一二三四五六七八九十]+）")),
+    ("h3", re.compile(r"^\d+[.．]")),
+    ("h4", re.compile(r"^（\d+）")),
+]
+TABLE_MARK = re.compile(r"^【表(\d+)】$")
+
+
+def body_to_text(body: list) -> str:
+    """The editable text of a body: one block per line; tables stay as 【表N】 placeholders."""
+    lines, n = [], 0
+    for kind, content in body:
+        if kind == "table":
+            n += 1
+            lines.append(f"【表{n}】")
+        else:
+            lines.append(content)
+    return "\n".join(lines)
+
+
+def text_to_body(text: str, old_body: list) -> list:
+    tables = [content for kind, content in old_body if kind == "table"]
+    body = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        m = TABLE_MARK.match(line)
+        if m:
+            idx = int(m.group(1)) - 1
+            if not 0 <= idx < len(tables):
+                raise ValidationError({"body": f"正文中的“{line}”不存在"})
+            body.append(["table", tables[idx]])
+            continue
+        kind = next((k for k, pat in HEADING_PATTERNS if pat.match(line)), "p")
+        body.append([kind, line])
+    if not body:
+        raise ValidationError({"body": "正文不能为空"})
+    return body
+
+
+def issuer_code(unit: Unit) -> str:
+    return unit.issuer_code or (unit.short_name or unit.name)[:2] + "督"
+
+
+@transaction.atomic
+def document_draft(
+    *,
+    actor: User,
+    kind: str,
+    org_unit: Unit,
+    draft: Draft,
+    recipient: Unit | None = None,
+    campaign=None,
+    problems=(),
+) -> IssuedDocument:
+    require(actor, "documents.add_issueddocument", org_unit, "您无权以该单位名义起草公文")
+    doc = IssuedDocument(
+        org_unit=org_unit,
+        recipient=recipient,
+        kind=kind,
+        title=draft.title,
+        addressee=draft.addressee,
+        body=draft.body,
+        attachments=draft.attachments,
+        cc=draft.cc,
+        params=draft.params,
+        data_as_of=draft.data_as_of,
+        campaign=campaign,
+        year=clock.today().year,
+        created_by=actor,
+        note=f"联系人：{actor.full_name}",
+    )
+    doc.full_clean()
+    doc.save()
+    if problems:
+        doc.problems.set(problems)
+    record(
+        actor=actor,
+        action="documents.document.drafted",
+        obj=doc,
+        changes={"kind": kind, "title": draft.title, "data_as_of": draft.data_as_of},
+    )
+    return doc
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor: User,
+    document: IssuedDocument,
+    title: str,
+    addressee: str,
+    body_text: str,
+    note: str = "",
+    cc_text: str = "",
+    version: int | None = None,
+) -> IssuedDocument:
+    """The text is editable before issue (R-DOC-3); an issued document is frozen."""
+    require(actor, "documents.change_issueddocument", document.org_unit, "您无权修改该公文")
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if doc.status == IssuedDocument.Status.ISSUED:
+        raise ValidationError("已签发的公文不能修改")
+    if version is not None and doc.version != version:
+        raise ValidationError("该公文已被他人修改，请刷新页面后重试")
+    if not title.strip():
+        raise ValidationError({"title": "请填写标题"})
+    before = {"title": doc.title, "body": body_to_text(doc.body)}
+    doc.title, doc.addressee, doc.note = title.strip(), addressee.strip(), note.strip()
+    doc.body = text_to_body(body_text, doc.body)
+    doc.cc = [c.strip() for c in re.split(r"[，,、\n]", cc_text) if c.strip()]
+    doc.version += 1
+    doc.full_clean()
+    doc.save()
+    record(
+        actor=actor,
+        action="documents.document.updated",
+        obj=doc,
+        changes={
+            "title": {"before": before["title"], "after": doc.title},
+            "body": {"before": before["body"][:2000], "after": body_to_text(doc.body)[:2000]},
+        },
+    )
+    return doc
+
+
+def to_spec(doc: IssuedDocument) -> gbt9704.OfficialDocument:
+    blocks = []
+    for kind, content in doc.body:
+        blocks.append(gbt9704.table(content) if kind == "table" else gbt9704.Block(kind, content))
+    letter = doc.kind in LETTER_FORMAT_KINDS
+    issuer = doc.org_unit
+    return gbt9704.OfficialDocument(
+        issuer_mark=issuer.name if letter else f"{issuer.name}文件",
+        doc_number=doc.doc_number or f"{issuer_code(issuer)}〔{doc.year}〕  号",
+        title=doc.title,
+        addressee=doc.addressee,
+        body=blocks,
+        signature=issuer.name,
+        date=doc.issued_on or clock.today(),
+        letter=letter,
+        attachments=list(doc.attachments),
+        note=doc.note,
+        cc=list(doc.cc),
+        printer=f"{issuer.name}办公室" if not letter else "",
+        print_date=doc.issued_on,
+        data_as_of=doc.data_as_of,
+    )
+
+
+def _storage() -> Path:
+    root = Path(settings.MEDIA_ROOT) / "documents"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@transaction.atomic
+def document_issue(*, actor: User, document: IssuedDocument, password: str) -> IssuedDocument:
+    """签发: re-authenticate, take the next number of the issuer's year (no gaps: the counter moves
+    in this transaction), render, store with its SM3 digest, freeze."""
+    require(actor, "documents.issue_issueddocument", document.org_unit, "您无权签发该公文")
+    if not actor.check_password(password):
+        raise PermissionDenied("密码不正确，签发前须再次验证身份")
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if doc.status == IssuedDocument.Status.ISSUED:
+        raise ValidationError("该公文已签发")
+    year = clock.today().year
+    doc.year = year
+    doc.number = next_in_sequence(f"document:{doc.org_unit_id}", year)
+    doc.doc_number = f"{issuer_code(doc.org_unit)}〔{year}〕{doc.number}号"
+    doc.issued_on = clock.today()
+    doc.issued_at = clock.now()
+    doc.issued_by = actor
+    data = gbt9704.render(to_spec(doc))
+    name = f"{year}/{uuid.uuid4().hex}.docx"
+    path = _storage() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    doc.storage_name, doc.sm3, doc.size = name, crypto.sm3_hex(data), len(data)
+    doc.status = IssuedDocument.Status.ISSUED
+    doc.save()
+    if doc.kind == DocumentKind.ASSIGNMENT_LETTER:
+        from rectification.choices import ProblemEventKind
+        from rectification.models import ProblemEvent
+
+        ProblemEvent.objects.bulk_create(
+            ProblemEvent(
+                problem=p,
+                kind=ProblemEventKind.LETTER,
+                actor=actor,
+                at=doc.issued_at,
+                note=f"{doc.doc_number}《{doc.title}》",
+            )
+            for p in doc.problems.all()
+        )
+    record(
+        actor=actor,
+        action="documents.document.issued",
+        obj=doc,
+        changes={"doc_number": doc.doc_number, "sm3": doc.sm3, "data_as_of": doc.data_as_of},
+    )
+    return doc
+
+
+def document_bytes(*, actor: User, document: IssuedDocument) -> bytes:
+    """An issued file is served only if its SM3 digest still matches; a draft renders from its text."""
+    if document.status == IssuedDocument.Status.ISSUED:
+        data = (_storage() / document.storage_name).read_bytes()
+        if crypto.sm3_hex(data) != document.sm3:
+            raise ValidationError("公文文件完整性校验失败（SM3摘要不符），已拒绝下载")
+    else:
+        data = gbt9704.render(to_spec(document))
+    record(actor=actor, action="documents.document.downloaded", obj=document)
+    return data
