@@ -8,6 +8,7 @@ ACTIONS: dict[str, str] = {
     "auth.locked": "账号锁定",
     "auth.unlocked": "账号解锁",
     "auth.password_changed": "修改密码",
+    "auth.password_reset": "重置密码",
     "auth.session_expired": "会话超时",
     "org.unit.created": "新建单位",
     "org.unit.updated": "修改单位",

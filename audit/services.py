@@ -130,3 +130,20 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             f"审计链与检查点不符：检查点记录{head.count}条，实际{checked}条（可能被截断或重建）",
         )
     return VerifyResult(True, checked, None, f"审计链完整，共校验{checked}条记录")
+
+
+def chain_verify(*, actor=None) -> VerifyResult:
+    """Verify the whole chain, then record that it was verified (and what was found)."""
+    result = verify_chain()
+    record(
+        actor=actor,
+        action="audit.verified",
+        changes={
+            "ok": result.ok,
+            "checked": result.checked,
+            "first_bad_seq": result.first_bad_seq,
+            "message": result.message,
+        },
+        success=result.ok,
+    )
+    return result

@@ -2,14 +2,16 @@
 
 from rest_framework.routers import DefaultRouter
 
-from org.api import UnitViewSet
+from org.api import UnitViewSet, UserViewSet
 from reporting.api import ProgressReportViewSet
-from tasks.api import AssignmentViewSet, TaskViewSet
+from tasks.api import AssignmentViewSet, DirectiveViewSet, TaskViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
+router.register("users", UserViewSet, basename="user")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("directives", DirectiveViewSet, basename="directive")
 router.register("reports", ProgressReportViewSet, basename="report")
 
 app_name = "api"

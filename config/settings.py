@@ -55,7 +55,12 @@ INSTALLED_APPS = [
     "notifications",
     "tasks",
     "reporting",
+    "supervision",
+    "rectification",
+    "documents",
     "dashboards",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +208,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` field with different choice sets: name each enum explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tasks.choices.TaskStatus",
+        "ProgressReportStatusEnum": "reporting.models.ProgressReport.Status",
+    },
 }
 
 # Light rule settings (R-WRN-1): yellow when due within N days, or progress behind time by X points.

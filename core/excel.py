@@ -39,7 +39,9 @@ class Column:
     date: bool = False
 
 
-def build_workbook(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence], note: str = "") -> bytes:
+def build_workbook(
+    *, title: str, columns: Sequence[Column], rows: Iterable[Sequence], note: str = ""
+) -> bytes:
     """Write rows to an .xlsx (write-only mode: constant memory for 10,000+ rows)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
@@ -64,7 +66,9 @@ def build_workbook(*, title: str, columns: Sequence[Column], rows: Iterable[Sequ
         for i, value in enumerate(row):
             if i in date_cols and isinstance(value, dt.date | dt.datetime):
                 cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+                cell.number_format = (
+                    "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
+                )
                 out.append(cell)
             else:
                 out.append(safe_cell(value))

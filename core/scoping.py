@@ -34,7 +34,7 @@ def _grants(user) -> dict[str, list[Grant]]:
         cache = {}
         rows = (
             RoleAssignment.objects.filter(user=user, role__is_active=True, unit__is_active=True)
-            .select_related("unit")
+            .select_related("unit", "role")
             .prefetch_related("role__permissions__content_type")
         )
         for ra in rows:
@@ -105,3 +105,9 @@ def units_q(user, perm: str) -> Q:
 def clear_cache(user) -> None:
     if hasattr(user, "_duban_grants"):
         del user._duban_grants
+
+
+def union_of(querysets):
+    """`qs1 UNION qs2 …` of single-column querysets, for `pk__in=` (each must be unordered)."""
+    first, *rest = list(querysets)
+    return first.union(*rest) if rest else first

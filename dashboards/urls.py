@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.WorkbenchView.as_view(), name="workbench"),
+]

@@ -57,3 +57,19 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReminderLog(models.Model):
+    """One row per reminder or light change sent by the scan (R-WRN-1b), keyed like
+    "remind:42:2026-05-01:7": the scan runs every 10 minutes and sends each one exactly once."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "提醒记录"
+        default_permissions = ()
+
+    def __str__(self):
+        return self.key

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+    path("<int:pk>/read/", views.MessageReadView.as_view(), name="message_read"),
+    path("read-all/", views.MarkAllReadView.as_view(), name="mark_all_read"),
+]

@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from audit.services import record
 from core import clock, crypto, scoping
+from core.excel import RowErrors
 from core.services import model_update, require
 from org.models import PATH_WIDTH, Role, RoleAssignment, SecurityPolicy, Unit, UnitMove, User
+
+PHONE_RE = re.compile(r"1\d{10}")
+
+
+def _check_phone(phone: str) -> None:
+    if phone and not PHONE_RE.fullmatch(phone):
+        raise ValidationError({"phone": "手机号格式不正确，应为以1开头的11位数字"})
+
+
+def generate_password(length: int = 12) -> str:
+    """A random initial password that satisfies the policy (all four character classes)."""
+    pools = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "#@%&*+=?")
+    length = max(length, SecurityPolicy.current().password_min_length, 8)
+    chars = [secrets.choice(p) for p in pools]
+    every = "".join(pools)
+    chars += [secrets.choice(every) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
 
 
 def _path_for(unit: Unit, parent: Unit | None) -> str:
@@ -121,8 +144,13 @@ def user_create(
 ) -> User:
     if actor is not None:
         require(actor, "org.add_user", unit, "您无权在该单位下新建账号")
+    errors = {}
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "账号名已存在（不区分大小写）"})
+        errors["username"] = "账号名已存在（不区分大小写）"
+    if phone and not PHONE_RE.fullmatch(phone):
+        errors["phone"] = "手机号格式不正确，应为以1开头的11位数字"
+    if errors:
+        raise ValidationError(errors)
     user = User(
         username=username,
         full_name=full_name,
@@ -132,7 +160,10 @@ def user_create(
         must_change_password=must_change_password,
         phone_encrypted=crypto.sm4_encrypt(phone),
     )
-    password_validation.validate_password(password, user)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.password_changed_at = clock.now()
     user.full_clean()
@@ -150,8 +181,14 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: dict) -> User:
     require(actor, "org.change_user", user.unit)
+    if actor.pk == user.pk and data.get("is_active") is False:
+        raise ValidationError({"is_active": "不能停用自己的账号"})
     if "phone" in data:
-        data = {**data, "phone_encrypted": crypto.sm4_encrypt(data.pop("phone"))}
+        data = dict(data)
+        phone = data.pop("phone")
+        _check_phone(phone)
+        if phone != user.phone:
+            data["phone_encrypted"] = crypto.sm4_encrypt(phone)
     user, changes = model_update(
         instance=user, fields=["full_name", "title", "email", "is_active", "phone_encrypted"], data=data
     )
@@ -313,7 +350,10 @@ def password_expired(user: User) -> bool:
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
         raise ValidationError({"old_password": "原密码不正确"})
-    password_validation.validate_password(new_password, user)
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
     history = (list(user.previous_password_hashes or []) + [user.password])[-5:]
     user.previous_password_hashes = history
     user.set_password(new_password)
@@ -327,6 +367,25 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 
 @transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> str:
+    """系统管理员 resets a forgotten password: a new random one, shown once, changed at next login."""
+    require(actor, "org.change_user", user.unit)
+    if actor.pk == user.pk:
+        raise PermissionDenied("不能重置自己的密码，请使用“修改密码”")
+    password = generate_password()
+    history = (list(user.previous_password_hashes or []) + [user.password])[-5:]
+    user.previous_password_hashes = history
+    user.set_password(password)
+    user.must_change_password = True
+    user.password_changed_at = clock.now()
+    user.save(
+        update_fields=["password", "previous_password_hashes", "must_change_password", "password_changed_at"]
+    )
+    record(actor=actor, action="auth.password_reset", obj=user)
+    return password
+
+
+@transaction.atomic
 def user_unlock(*, actor: User, user: User) -> User:
     require(actor, "org.unlock_user", user.unit)
     user.locked_until = None
@@ -336,10 +395,28 @@ def user_unlock(*, actor: User, user: User) -> User:
     return user
 
 
+POLICY_BOUNDS = {
+    # field: (min, max, Chinese name) — the baseline of SECURITY.md cannot be weakened
+    "password_min_length": (8, 64, "密码最小长度"),
+    "password_expiry_days": (0, 365, "密码有效期"),
+    "lockout_threshold": (3, 10, "连续失败锁定次数"),
+    "lockout_minutes": (5, 1440, "锁定时长"),
+    "idle_timeout_minutes": (5, 30, "空闲超时"),
+}
+
+
 @transaction.atomic
 def policy_update(*, actor: User, data: dict) -> SecurityPolicy:
     if not scoping.has_any(actor, "org.change_securitypolicy"):
         raise PermissionDenied("只有安全保密管理员可以修改安全策略")
+    errors = {}
+    for field, value in data.items():
+        if field in POLICY_BOUNDS and value is not None:
+            lo, hi, name = POLICY_BOUNDS[field]
+            if not lo <= value <= hi:
+                errors[field] = f"{name}应在{lo}到{hi}之间"
+    if errors:
+        raise ValidationError(errors)
     policy, changes = model_update(
         instance=SecurityPolicy.current(),
         fields=[
@@ -354,3 +431,205 @@ def policy_update(*, actor: User, data: dict) -> SecurityPolicy:
     if changes:
         record(actor=actor, action="org.policy.updated", obj=policy, changes=changes)
     return policy
+
+
+def session_logout(*, user: User) -> None:
+    """Record a sign-out; the view then destroys the server-side session."""
+    record(actor=user, action="auth.logout", obj=user)
+
+
+# --- Excel import (R-ORG-4): all-or-nothing, row-level Chinese errors ---------------------------
+
+FIELD_LABELS = {
+    "code": "单位编码",
+    "name": "单位全称",
+    "short_name": "简称",
+    "kind": "层级类型",
+    "institution_type": "机构类别",
+    "issuer_code": "发文代字",
+    "username": "账号",
+    "full_name": "姓名",
+    "password": "初始密码",
+    "phone": "手机号",
+    "email": "邮箱",
+    "title": "职务",
+    "unit": "单位",
+}
+
+
+def _row_messages(exc: Exception) -> list[str]:
+    if isinstance(exc, PermissionDenied):
+        return [str(exc) or "无权操作"]
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        out = []
+        for field, errs in exc.error_dict.items():
+            label = FIELD_LABELS.get(field, "")
+            for e in errs:
+                for m in e.messages:
+                    out.append(f"{label}：{m}" if label else m)
+        return out
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    raise exc
+
+
+def _sort_by_row(errors: RowErrors) -> None:
+    def key(message: str) -> int:
+        m = re.match(r"第(\d+)行", message)
+        return int(m.group(1)) if m else 0
+
+    errors.errors.sort(key=key)
+
+
+@transaction.atomic
+def unit_import(*, actor: User, rows: list, errors=None) -> list[Unit]:
+    """Create units from parsed rows (org.imports.UnitRow) as `actor`, in one transaction.
+
+    A parent is an existing unit or a unit on an earlier row. Any error anywhere and nothing is
+    written: the errors come back together, each naming its spreadsheet row.
+    """
+    if not scoping.has_any(actor, "org.import_unit"):
+        raise PermissionDenied("您没有导入单位的权限")
+    errors = errors if errors is not None else RowErrors()
+    created: dict[str, Unit] = {}
+    failed: set[str] = set()
+    codes = [r.code for r in rows if r.code]
+    existing = set(Unit.objects.filter(code__in=codes).values_list("code", flat=True))
+    parents = {
+        u.code: u for u in Unit.objects.filter(code__in=[r.parent_code for r in rows if r.parent_code])
+    }
+    seen: set[str] = set()
+    for row in rows:
+        if row.code in seen:
+            errors.add(row.number, f"单位编码“{row.code}”在文件中重复")
+            row.ok = False
+        elif row.code in existing:
+            errors.add(row.number, f"单位编码“{row.code}”已存在")
+            row.ok = False
+        if row.code:
+            seen.add(row.code)
+        parent = created.get(row.parent_code) or parents.get(row.parent_code)
+        if row.parent_code and parent is None:
+            if row.parent_code in failed:
+                errors.add(row.number, f"上级单位编码“{row.parent_code}”所在行有错误")
+            else:
+                errors.add(row.number, f"上级单位编码“{row.parent_code}”不存在")
+            row.ok = False
+        if not row.ok:
+            failed.add(row.code)
+            continue
+        try:
+            unit = unit_create(
+                actor=actor,
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                parent=parent,
+                short_name=row.short_name,
+                institution_type=row.institution_type,
+                sort_order=row.sort_order,
+                issuer_code=row.issuer_code,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in _row_messages(exc):
+                errors.add(row.number, message)
+            failed.add(row.code)
+            continue
+        created[row.code] = unit
+    if not rows and not errors.errors:
+        errors.errors.append("文件中没有数据行")
+    _sort_by_row(errors)
+    errors.raise_if_any()
+    record(
+        actor=actor,
+        action="org.unit.imported",
+        unit=actor.unit,
+        changes={"count": len(created), "codes": list(created)[:200]},
+    )
+    return list(created.values())
+
+
+@dataclass
+class ImportedUser:
+    user: User
+    password: str  # the generated initial password, "" when the file gave one
+    roles: list[str]
+
+
+@transaction.atomic
+def user_import(*, actor: User, rows: list, errors=None) -> list[ImportedUser]:
+    """Create accounts (and optional roles, subtree scope) from parsed rows, all or nothing."""
+    if not scoping.has_any(actor, "org.import_user"):
+        raise PermissionDenied("您没有导入账号的权限")
+    errors = errors if errors is not None else RowErrors()
+    units = {u.code: u for u in Unit.objects.filter(code__in=[r.unit_code for r in rows if r.unit_code])}
+    roles = {r.code: r for r in Role.objects.filter(is_active=True)}
+    lowered = [r.username.lower() for r in rows if r.username]
+    taken = set(
+        User.objects.annotate(lname=Lower("username"))
+        .filter(lname__in=lowered)
+        .values_list("lname", flat=True)
+    )
+    may_grant = scoping.has_any(actor, "org.grant_role")
+    seen: set[str] = set()
+    out: list[ImportedUser] = []
+    for row in rows:
+        key = row.username.lower()
+        if key and key in seen:
+            errors.add(row.number, f"账号“{row.username}”在文件中重复")
+            row.ok = False
+        elif key in taken:
+            errors.add(row.number, f"账号“{row.username}”已存在")
+            row.ok = False
+        if key:
+            seen.add(key)
+        unit = units.get(row.unit_code)
+        if row.unit_code and unit is None:
+            errors.add(row.number, f"单位编码“{row.unit_code}”不存在")
+            row.ok = False
+        for code in row.role_codes:
+            if code not in roles:
+                errors.add(row.number, f"角色编码“{code}”不存在")
+                row.ok = False
+        if row.role_codes and not may_grant:
+            errors.add(
+                row.number,
+                "您没有授予角色的权限（三权分立：角色由安全保密管理员授予），请清空“角色编码”列",
+            )
+            row.ok = False
+        if not row.ok:
+            continue
+        password = row.password or generate_password()
+        try:
+            with transaction.atomic():
+                user = user_create(
+                    actor=actor,
+                    username=row.username,
+                    full_name=row.full_name,
+                    unit=unit,
+                    password=password,
+                    title=row.title,
+                    phone=row.phone,
+                    email=row.email,
+                    must_change_password=True,
+                )
+                for code in row.role_codes:
+                    role_grant(actor=actor, user=user, role=roles[code], unit=unit, include_descendants=True)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in _row_messages(exc):
+                errors.add(row.number, message)
+            continue
+        out.append(
+            ImportedUser(user, "" if row.password else password, [roles[c].name for c in row.role_codes])
+        )
+    if not rows and not errors.errors:
+        errors.errors.append("文件中没有数据行")
+    _sort_by_row(errors)
+    errors.raise_if_any()
+    record(
+        actor=actor,
+        action="org.user.imported",
+        unit=actor.unit,
+        changes={"count": len(out), "usernames": [i.user.username for i in out][:200]},
+    )
+    return out

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = "问题整改"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from rectification.choices import DEFAULT_CATEGORIES
+        from tasks.apps import seed_categories
+
+        post_migrate.connect(
+            seed_categories("rectification.ProblemCategory", DEFAULT_CATEGORIES),
+            sender=self,
+            weak=False,
+            dispatch_uid="rectification.seed_categories",
+        )

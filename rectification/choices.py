@@ -45,3 +45,15 @@ class ProblemEventKind(models.TextChoices):
     RECHECK_FAILED = "recheck_failed", "回头看未通过，重新整改"
     ESCALATED = "escalated", "督办升级"
     UPDATED = "updated", "修改"
+
+
+DEFAULT_CATEGORIES = [
+    "工作作风",
+    "制度落实",
+    "医疗质量",
+    "公共卫生",
+    "安全生产",
+    "党风廉政",
+    "服务群众",
+    "其他",
+]

@@ -75,6 +75,7 @@ class Attachment(ScopedModel):
             ("report", "报告附件"),
             ("evidence", "办结佐证"),
             ("milestone", "节点佐证"),
+            ("rectification", "整改佐证"),
         ],
     )
     original_name = models.CharField("文件名", max_length=200)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from audit.services import record
-from core import clock, crypto, scoping
+from core import clock, crypto
 from core.services import require
 from notifications.models import Message
 from notifications.services import notify
@@ -25,10 +25,14 @@ from tasks.services import task_rollup
 
 
 def can_report(user: User, assignment: Assignment) -> bool:
-    """The receiving unit's clerks and heads report; so do members of the task's 专班 (R-TSK-4)."""
-    if scoping.unit_in_scope(user, "reporting.add_progressreport", assignment.unit):
-        return True
-    return assignment.task.taskforce.filter(user=user).exists()
+    """The receiving unit's own clerks and heads report (the same receiving-side rule as signing,
+    tasks.rules.check_receiving_side); so do members of the task's 专班 (R-TSK-4)."""
+    from tasks.rules import allowed, check_report_person
+
+    return (
+        allowed(check_report_person, user, assignment, False)
+        or assignment.task.taskforce.filter(user=user).exists()
+    )
 
 
 @transaction.atomic
@@ -77,7 +81,14 @@ def report_submit(
     report.full_clean()
     report.save()
     for f in files:
-        attachment_store(actor=actor, upload=f, org_unit=assignment.unit, report=report, purpose="report")
+        attachment_store(
+            actor=actor,
+            upload=f,
+            org_unit=assignment.unit,
+            assignment=assignment,
+            report=report,
+            purpose="report",
+        )
     assignment.progress = progress
     assignment.last_report_on = today
     if assignment.status == TaskStatus.SIGNED:
@@ -147,16 +158,21 @@ def attachment_store(
     milestone: Milestone | None = None,
 ) -> Attachment:
     """Store an upload: size limit, type by content, SM3 digest, server-side name (R-SEC-4)."""
-    if purpose == "evidence" and assignment is not None and not can_report(actor, assignment):
-        raise PermissionDenied("您无权为该任务上传佐证")
+    if assignment is not None and not can_report(actor, assignment):
+        raise PermissionDenied("您无权为该任务上传附件")
+    if purpose not in {"report", "evidence", "milestone", "rectification"}:
+        raise ValidationError("附件用途不正确")
     limit = settings.DUBAN_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(f"文件“{upload.name}”超过大小上限{limit // (1024 * 1024)}MB")
+        raise ValidationError({"files": f"文件“{upload.name}”超过大小上限{limit // (1024 * 1024)}MB"})
     if upload.size == 0:
-        raise ValidationError(f"文件“{upload.name}”是空文件")
+        raise ValidationError({"files": f"文件“{upload.name}”是空文件"})
     upload.seek(0)
     data = upload.read()
-    content_type = sniff(data[:16], data)
+    try:
+        content_type = sniff(data[:16], data)
+    except ValidationError as exc:
+        raise ValidationError({"files": f"文件“{upload.name}”：{'；'.join(exc.messages)}"}) from exc
     storage_name = f"{clock.today():%Y/%m}/{uuid.uuid4().hex}"
     path = _storage_root() / storage_name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -193,3 +209,70 @@ def attachment_read(*, actor: User, attachment: Attachment) -> bytes:
         raise ValidationError("附件完整性校验失败（SM3摘要不符），已拒绝下载，请联系管理员")
     record(actor=actor, action="reporting.attachment.downloaded", obj=attachment)
     return data
+
+
+@transaction.atomic
+def report_submit_shared(
+    *, actor: User, assignment: Assignment, also: list[Assignment] = (), files=(), **content
+) -> list[ProgressReport]:
+    """One report serving several tasks of the same 专班 in the same period (R-RPT-3): the same
+    content is filed on each assignment (each in its own next period), files attached to each.
+    All or nothing."""
+    from reporting.selectors import next_report_period
+
+    reports = [report_submit(actor=actor, assignment=assignment, files=files, **content)]
+    shared = {k: v for k, v in content.items() if k not in ("indicator_values", "period_start", "period_end")}
+    today = clock.today()
+    for other in also:
+        if other.pk == assignment.pk:
+            continue
+        start, end = next_report_period(other, today)
+        reports.append(
+            report_submit(
+                actor=actor, assignment=other, period_start=start, period_end=end, files=files, **shared
+            )
+        )
+    return reports
+
+
+ORPHAN_AGE = dt.timedelta(days=1)
+
+
+def attachment_sweep_orphans(*, now: dt.datetime | None = None) -> list[str]:
+    """Delete stored files that no Attachment row names and that are older than a day (a rolled
+    back upload leaves one behind). Returns the storage names removed."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return []
+    cutoff = (now or clock.now()).timestamp() - ORPHAN_AGE.total_seconds()
+    candidates = {}
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            candidates[path.relative_to(root).as_posix()] = path
+    removed = []
+    names = list(candidates)
+    known = set()
+    for i in range(0, len(names), 500):
+        known.update(
+            Attachment.objects.filter(storage_name__in=names[i : i + 500]).values_list(
+                "storage_name", flat=True
+            )
+        )
+    for name, path in candidates.items():
+        if name not in known:
+            path.unlink(missing_ok=True)
+            removed.append(name)
+    return removed
+
+
+@transaction.atomic
+def attachments_store_many(*, actor: User, uploads, assignment: Assignment, purpose: str) -> list[Attachment]:
+    """Several files for one assignment, all or nothing."""
+    if not uploads:
+        raise ValidationError({"files": "请选择文件"})
+    return [
+        attachment_store(
+            actor=actor, upload=u, org_unit=assignment.unit, assignment=assignment, purpose=purpose
+        )
+        for u in uploads
+    ]

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reporting import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("assignments/<int:assignment_pk>/report/", views.ReportCreateView.as_view(), name="report_create"),
+    path("reports/<int:pk>/approve/", views.ReportApproveView.as_view(), name="report_approve"),
+    path(
+        "assignments/<int:assignment_pk>/attachments/",
+        views.AttachmentUploadView.as_view(),
+        name="attachment_upload",
+    ),
+    path(
+        "attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment_download"
+    ),
+    path("late/", views.LateListView.as_view(), name="late_list"),
+    path("burden/", views.BurdenView.as_view(), name="burden"),
+]

@@ -97,3 +97,22 @@ class EventKind(models.TextChoices):
     COMPLETION_REJECTED = "completion_rejected", "办结退回"
     LIGHT_CHANGED = "light_changed", "预警"
     REMINDED = "reminded", "提醒"
+    UPDATED = "updated", "修改任务"
+    MILESTONE = "milestone", "时间节点"
+    INDICATOR = "indicator", "指标"
+    TASKFORCE = "taskforce", "专班调整"
+
+
+# The editable category list starts with these (seeded after migrate when the table is empty).
+DEFAULT_CATEGORIES = [
+    "医改",
+    "疾病防控",
+    "应急处置",
+    "公共卫生",
+    "党的建设",
+    "党风廉政",
+    "法治建设",
+    "意识形态",
+    "信访",
+    "其他",
+]

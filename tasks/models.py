@@ -62,11 +62,10 @@ class TaskQuerySet(ScopedQuerySet):
         grants = scoping.grants_for(user, perm)
         if not grants:
             return self.none()
-        assigned = Assignment.objects.filter(scoping.unit_q(grants, "unit")).values("task_id")
-        team = TaskForceMember.objects.filter(user=user).values("task_id")
-        return self.filter(
-            scoping.unit_q(grants, "org_unit") | models.Q(pk__in=assigned) | models.Q(pk__in=team)
-        )
+        own = Task.objects.filter(scoping.unit_q(grants, "org_unit")).order_by().values("pk")
+        assigned = Assignment.objects.filter(scoping.unit_q(grants, "unit")).order_by().values("task_id")
+        team = TaskForceMember.objects.filter(user=user).order_by().values("task_id")
+        return self.filter(pk__in=scoping.union_of([own, assigned, team]))
 
 
 class Task(ScopedModel):
@@ -294,6 +293,7 @@ class Assignment(ScopedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["unit", "task"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["org_unit", "status"]),
             models.Index(fields=["status", "due_date"]),

@@ -13,14 +13,14 @@ from django.db import transaction
 from django.db.models import F
 
 from audit.services import record
-from core import clock
+from core import clock, scoping
 from core.models import next_in_sequence
 from core.services import model_update, require
 from notifications.models import Message
 from notifications.services import notify
 from org.models import Unit, User
 from org.selectors import users_with_perm_at
-from tasks import workdays
+from tasks import rules, workdays
 from tasks.choices import (
     AssignmentRole,
     EventKind,
@@ -39,6 +39,7 @@ from tasks.models import (
     Task,
     TaskEvent,
     TaskForceMember,
+    WorkdayOverride,
 )
 
 TASK_FIELDS = [
@@ -123,6 +124,10 @@ def task_create(
     require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
     if parent is not None and not lead_unit.is_descendant_of(org_unit):
         raise ValidationError({"lead_unit": "分解任务只能落实到本单位或下级单位"})
+    if parent is None and not scoping.unit_in_scope(actor, "tasks.add_task", lead_unit):
+        raise ValidationError({"lead_unit": "牵头单位须在您的管辖范围内"})
+    if due_in_workdays is not None and not 1 <= due_in_workdays <= 366:
+        raise ValidationError({"due_in_workdays": "工作日数须在1到366之间"})
     due = resolve_due_date(start_date=start_date, due_date=due_date, due_in_workdays=due_in_workdays)
     year = start_date.year
     task = Task(
@@ -170,14 +175,64 @@ def task_create(
 
 @transaction.atomic
 def task_update(*, actor: User, task: Task, data: dict, version: int | None = None) -> Task:
-    require(actor, "tasks.change_task", task.org_unit, "您无权修改该任务")
+    """Edit a task; `version` is the one the form was rendered with (optimistic locking, R-NF-5).
+
+    Once assigned, the lead unit cannot change (退回 first), and the level can never be moved
+    across 重大 after assignment nor taken off a 重大 task: the 前置审议 gate has no way around."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    rules.check_change_task(actor, task)
     _bump(task, version)
+    data = dict(data)
+    assigned = (
+        task.status not in rules.ASSIGNABLE_TASK
+        or task.assignments.exclude(status=TaskStatus.RETURNED).exists()
+    )
+    if "level" in data and data["level"] != task.level:
+        if task.level == TaskLevel.MAJOR:
+            raise ValidationError({"level": "重大任务不能降低等级（前置审议不可绕过）"})
+        if assigned:
+            raise ValidationError({"level": "任务已交办，不能改为重大任务"})
+    if task.parent_id and "level" in data and rules.major_origin(task_chain(task.parent)):
+        if data["level"] != TaskLevel.MAJOR:
+            raise ValidationError({"level": "分解自重大任务的子任务须保持重大等级"})
+    lead_open = task.assignments.filter(unit=task.lead_unit).exclude(status=TaskStatus.RETURNED).exists()
+    if "lead_unit" in data and data["lead_unit"] != task.lead_unit and lead_open:
+        raise ValidationError({"lead_unit": "任务已交办，不能更换牵头单位（可由承办单位退回后再调整）"})
+    if "lead_unit" in data and data["lead_unit"] != task.lead_unit:
+        if task.parent_id is None and not scoping.unit_in_scope(actor, "tasks.add_task", data["lead_unit"]):
+            raise ValidationError({"lead_unit": "牵头单位须在您的管辖范围内"})
+        if task.parent_id and not data["lead_unit"].is_descendant_of(task.org_unit):
+            raise ValidationError({"lead_unit": "分解任务只能落实到本单位或下级单位"})
+    if "due_in_workdays" in data:
+        if data["due_in_workdays"] is not None and not 1 <= data["due_in_workdays"] <= 366:
+            raise ValidationError({"due_in_workdays": "工作日数须在1到366之间"})
+        data["due_date"] = resolve_due_date(
+            start_date=data.get("start_date", task.start_date),
+            due_date=data.get("due_date"),
+            due_in_workdays=data["due_in_workdays"],
+        )
     task, changes = model_update(
-        instance=task, fields=TASK_FIELDS + ["co_units", "responsible_persons"], data=data
+        instance=task,
+        fields=TASK_FIELDS + ["due_in_workdays", "co_units", "responsible_persons"],
+        data=data,
     )
     if changes:
+        _event(task, EventKind.UPDATED, actor, "修改：" + "、".join(_field_names(changes)))
         record(actor=actor, action="tasks.task.updated", obj=task, changes=changes)
     return task
+
+
+def _field_names(changes: dict) -> list[str]:
+    return [str(Task._meta.get_field(name).verbose_name) for name in changes]
+
+
+def task_chain(task: Task) -> list[Task]:
+    """The task and its ancestors, nearest first."""
+    chain, node = [], task
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
 
 
 @transaction.atomic
@@ -191,8 +246,9 @@ def task_review_record(
     meeting_title: str = "",
     notes: str = "",
 ) -> PartyReview:
-    """Record the 党组会 前置政治审议 of a 重大 task (R-DEC-4)."""
-    require(actor, "tasks.review_task", task.org_unit, "您无权登记该任务的前置审议")
+    """Record the 党组会 前置政治审议 of a 重大 task (R-DEC-4), before it is assigned."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    rules.check_review(actor, task, task_chain(task))
     if meeting_date > clock.today():
         raise ValidationError({"meeting_date": "审议日期不能晚于今天"})
     review, _ = PartyReview.objects.update_or_create(
@@ -227,38 +283,36 @@ def task_review_record(
 
 
 def review_gate_open(task: Task) -> bool:
-    """A 重大 task (or a sub-task of one) may be assigned only after an approving 党组会 review
-    recorded on it or on the 重大 task it was decomposed from. There is no override."""
-    node = task
-    while node is not None:
-        review = PartyReview.objects.filter(task=node).first()
-        if review is not None and review.approves:
-            return True
-        node = node.parent
-    return task.level != TaskLevel.MAJOR and (task.parent is None or not _has_major_ancestor(task))
+    """R-DEC-4, see tasks.rules.gate_refusal: no override exists."""
+    return not gate_refusal(task)
 
 
-def _has_major_ancestor(task: Task) -> bool:
-    node = task.parent
-    while node is not None:
-        if node.level == TaskLevel.MAJOR:
-            return True
-        node = node.parent
-    return False
+def gate_refusal(task: Task) -> str:
+    chain = task_chain(task)
+    reviews = {r.task_id: r for r in PartyReview.objects.filter(task__in=chain)}
+    return rules.gate_refusal(chain, reviews)
+
+
+def pending_assignment_units(task: Task, assignments) -> list[Unit]:
+    """Lead and co-operating units that have no open assignment yet (never sent, or 退回)."""
+    open_units = {a.unit_id for a in assignments if a.status != TaskStatus.RETURNED}
+    targets = [task.lead_unit] + [u for u in task.co_units.all() if u.pk != task.lead_unit_id]
+    return [u for u in targets if u.pk not in open_units]
 
 
 @transaction.atomic
 def task_assign(*, actor: User, task: Task) -> list[Assignment]:
-    """交办: send the task to its lead unit and co-operating units."""
-    require(actor, "tasks.assign_task", task.org_unit, "您无权交办该任务")
-    if not review_gate_open(task):
-        raise ValidationError("重大任务须先经党组会前置审议并同意，方可交办")
-    if task.status not in (TaskStatus.DRAFT, TaskStatus.RETURNED):
-        raise ValidationError("任务已交办")
+    """交办: send the task to its lead unit and co-operating units that do not hold it yet
+    (first assignment, a unit added later, or one that sent it back)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    chain = task_chain(task)
+    reviews = {r.task_id: r for r in PartyReview.objects.filter(task__in=chain)}
+    pending = pending_assignment_units(task, list(task.assignments.all()))
+    rules.check_assign(actor, task, chain, reviews, pending)
     now = clock.now()
     created = []
-    targets = [(task.lead_unit, AssignmentRole.LEAD)] + [
-        (u, AssignmentRole.COOPERATE) for u in task.co_units.all()
+    targets = [
+        (u, AssignmentRole.LEAD if u.pk == task.lead_unit_id else AssignmentRole.COOPERATE) for u in pending
     ]
     for unit, role in targets:
         assignment, _ = Assignment.objects.update_or_create(
@@ -274,6 +328,8 @@ def task_assign(*, actor: User, task: Task) -> list[Assignment]:
                 "assigned_by": actor,
                 "assigned_at": now,
                 "return_reason": "",
+                "signed_at": None,
+                "signed_by": None,
             },
         )
         created.append(assignment)
@@ -310,8 +366,8 @@ def task_decompose(
 
     The decomposing unit is the parent's creator or a unit the parent was assigned to (五级贯通).
     """
-    if not (org_unit.pk == parent.org_unit_id or parent.assignments.filter(unit=org_unit).exists()):
-        raise PermissionDenied("只有任务的创建单位或承办单位可以分解该任务")
+    parent = Task.objects.select_for_update().get(pk=parent.pk)
+    rules.check_decompose(actor, parent, org_unit, list(parent.assignments.all()))
     if not items:
         raise ValidationError("请至少填写一项子任务")
     children = []
@@ -361,7 +417,7 @@ def task_rollup(*, task: Task) -> None:
     has no assignment of its own — when every sub-task is 已办结."""
     node = task
     while node is not None:
-        lead = node.assignments.filter(role=AssignmentRole.LEAD).first()
+        lead = node.assignments.filter(role=AssignmentRole.LEAD, unit_id=node.lead_unit_id).first()
         children = list(node.children.all())
         if children:
             total_w = sum(c.weight for c in children) or 1
@@ -406,17 +462,11 @@ def task_rollup(*, task: Task) -> None:
 # --- assignment lifecycle (R-TSK-5, R-TSK-6) -----------------------------------------------------
 
 
-def _transition(assignment: Assignment, allowed: tuple, target: str, message: str):
-    if assignment.status not in allowed:
-        raise ValidationError(message)
-    assignment.status = target
-
-
 @transaction.atomic
 def assignment_sign(*, actor: User, assignment: Assignment) -> Assignment:
-    require(actor, "tasks.sign_assignment", assignment.unit, "您无权签收该任务")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    _transition(assignment, (TaskStatus.ASSIGNED,), TaskStatus.SIGNED, "该任务当前不能签收")
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    rules.check_sign(actor, assignment)
+    assignment.status = TaskStatus.SIGNED
     assignment.signed_at = clock.now()
     assignment.signed_by = actor
     assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
@@ -442,15 +492,15 @@ def assignment_sign(*, actor: User, assignment: Assignment) -> Assignment:
 @transaction.atomic
 def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """退回: the receiving unit sends a task back to the assigner with a reason (e.g. wrong unit)."""
-    require(actor, "tasks.sign_assignment", assignment.unit, "您无权退回该任务")
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    rules.check_return(actor, assignment)
     if not reason.strip():
         raise ValidationError({"reason": "请填写退回理由"})
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    _transition(assignment, (TaskStatus.ASSIGNED,), TaskStatus.RETURNED, "只有未签收的任务可以退回")
+    assignment.status = TaskStatus.RETURNED
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason", "updated_at"])
     task = assignment.task
-    if assignment.role == AssignmentRole.LEAD:
+    if assignment.unit_id == task.lead_unit_id:
         Task.objects.filter(pk=task.pk).update(status=TaskStatus.RETURNED)
     _event(task, EventKind.RETURNED, actor, f"{assignment.unit.display_name}退回：{reason}", assignment)
     record(
@@ -473,18 +523,13 @@ def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> As
 @transaction.atomic
 def assignment_request_completion(*, actor: User, assignment: Assignment, note: str) -> Assignment:
     """申请办结: only with evidence attached (R-TSK-6)."""
-    require(actor, "tasks.request_completion", assignment.unit, "您无权为该任务申请办结")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    rules.check_request_completion(
+        actor, assignment, assignment.attachments.filter(purpose="evidence").exists()
+    )
     if not note.strip():
         raise ValidationError({"note": "请填写办结说明"})
-    if not assignment.attachments.filter(purpose="evidence").exists():
-        raise ValidationError("申请办结须上传佐证材料")
-    _transition(
-        assignment,
-        (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS),
-        TaskStatus.COMPLETION_REQUESTED,
-        "该任务当前不能申请办结（须先签收）",
-    )
+    assignment.status = TaskStatus.COMPLETION_REQUESTED
     assignment.completion_requested_at = clock.now()
     assignment.completion_note = note
     assignment.save(update_fields=["status", "completion_requested_at", "completion_note", "updated_at"])
@@ -508,20 +553,16 @@ def assignment_request_completion(*, actor: User, assignment: Assignment, note: 
     return assignment
 
 
-def _check_assigning_side(actor: User, assignment: Assignment, perm: str, what: str):
-    require(actor, perm, assignment.org_unit, f"只有交办方可以{what}")
-    if actor.unit_id and actor.unit.is_descendant_of(assignment.unit):
-        raise PermissionDenied(f"承办单位不能{what}本单位承办的任务")
-
-
 @transaction.atomic
 def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, note: str = "") -> Assignment:
     """审核销号: verified by the assigning side, never by the unit that did the work (R-TSK-6)."""
-    _check_assigning_side(actor, assignment, "tasks.verify_assignment", "审核办结")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update().select_related("unit", "org_unit").get(pk=assignment.pk)
+    )
+    rules.check_verify(actor, assignment)
     task = assignment.task
     if approve:
-        _transition(assignment, (TaskStatus.COMPLETION_REQUESTED,), TaskStatus.COMPLETED, "该任务未申请办结")
+        assignment.status = TaskStatus.COMPLETED
         assignment.completed_at = clock.now()
         assignment.verified_by = actor
         assignment.progress = 100
@@ -531,9 +572,7 @@ def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, not
     else:
         if not note.strip():
             raise ValidationError({"note": "退回须填写理由"})
-        _transition(
-            assignment, (TaskStatus.COMPLETION_REQUESTED,), TaskStatus.IN_PROGRESS, "该任务未申请办结"
-        )
+        assignment.status = TaskStatus.IN_PROGRESS
         assignment.return_reason = note
         assignment.save(update_fields=["status", "return_reason", "updated_at"])
         _event(task, EventKind.COMPLETION_REJECTED, actor, note, assignment)
@@ -555,15 +594,14 @@ def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, not
 def extension_request(
     *, actor: User, assignment: Assignment, reason: str, new_due_date: dt.date
 ) -> ExtensionRequest:
-    require(actor, "tasks.request_extension", assignment.unit, "您无权为该任务申请延期")
-    if assignment.status not in (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS):
-        raise ValidationError("只有已签收、办理中的任务可以申请延期")
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    rules.check_request_extension(
+        actor, assignment, assignment.extensions.filter(status=ExtensionStatus.PENDING).exists()
+    )
     if not reason.strip():
         raise ValidationError({"reason": "请填写延期理由"})
     if new_due_date <= assignment.due_date:
         raise ValidationError({"new_due_date": "申请延至的日期须晚于现时限"})
-    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise ValidationError("已有待审批的延期申请")
     ext = ExtensionRequest.objects.create(
         assignment=assignment,
         reason=reason,
@@ -600,18 +638,16 @@ def extension_request(
 def extension_decide(
     *, actor: User, extension: ExtensionRequest, approve: bool, note: str = ""
 ) -> ExtensionRequest:
-    assignment = extension.assignment
-    _check_assigning_side(actor, assignment, "tasks.decide_extension", "审批延期")
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    if extension.status != ExtensionStatus.PENDING:
-        raise ValidationError("该延期申请已审批")
+    assignment = Assignment.objects.select_related("unit", "org_unit", "task").get(pk=extension.assignment_id)
+    rules.check_decide_extension(actor, extension, assignment)
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note
     extension.save()
     if approve:
         Assignment.objects.filter(pk=assignment.pk).update(due_date=extension.new_due_date)
         task = assignment.task
-        if assignment.role == AssignmentRole.LEAD and task.due_date < extension.new_due_date:
+        if assignment.unit_id == task.lead_unit_id and task.due_date < extension.new_due_date:
             Task.objects.filter(pk=task.pk).update(due_date=extension.new_due_date)
     verdict = "同意" if approve else "不同意"
     _event(
@@ -642,12 +678,15 @@ def extension_decide(
 
 @transaction.atomic
 def milestone_create(*, actor: User, task: Task, title: str, due_date: dt.date) -> Milestone:
-    require(actor, "tasks.change_task", task.org_unit, "您无权修改该任务")
+    rules.check_change_task(actor, task)
+    if not title.strip():
+        raise ValidationError({"title": "请填写节点名称"})
     if due_date > task.due_date:
-        raise ValidationError({"due_date": "节点时限不能晚于任务时限"})
+        raise ValidationError({"due_date": f"节点时限不能晚于任务时限（{task.due_date:%Y-%m-%d}）"})
     ms = Milestone(task=task, title=title, due_date=due_date)
     ms.full_clean()
     ms.save()
+    _event(task, EventKind.MILESTONE, actor, f"新增时间节点“{title}”，时限{due_date:%Y-%m-%d}")
     record(
         actor=actor,
         action="tasks.milestone.created",
@@ -659,17 +698,30 @@ def milestone_create(*, actor: User, task: Task, title: str, due_date: dt.date) 
 
 
 @transaction.atomic
-def milestone_complete(*, actor: User, milestone: Milestone, note: str = "") -> Milestone:
+def milestone_complete(*, actor: User, milestone: Milestone, note: str = "", files=()) -> Milestone:
+    """A milestone is done on evidence (R-TSK-3): files given here are stored with it first."""
+    from reporting.services import attachment_store  # reporting builds on tasks, not the reverse
+
+    milestone = Milestone.objects.select_for_update().select_related("task").get(pk=milestone.pk)
     task = milestone.task
-    lead = task.assignments.filter(role=AssignmentRole.LEAD).first()
-    if lead is None:
-        raise ValidationError("任务尚未交办")
-    require(actor, "reporting.add_progressreport", lead.unit, "只有承办单位可以完成时间节点")
+    lead = task.assignments.select_related("unit").filter(unit=task.lead_unit).first()
+    rules.check_milestone_complete(actor, milestone, lead)
+    for upload in files:
+        attachment_store(
+            actor=actor, upload=upload, org_unit=lead.unit, milestone=milestone, purpose="milestone"
+        )
     if not milestone.attachments.exists():
-        raise ValidationError("完成时间节点须上传佐证材料")
+        raise ValidationError({"files": "完成时间节点须上传佐证材料"})
     milestone.done_on = clock.today()
     milestone.evidence_note = note
     milestone.save(update_fields=["done_on", "evidence_note"])
+    _event(
+        task,
+        EventKind.MILESTONE,
+        actor,
+        f"完成时间节点“{milestone.title}”{('：' + note) if note else ''}",
+        lead,
+    )
     record(
         actor=actor,
         action="tasks.milestone.updated",
@@ -682,10 +734,16 @@ def milestone_complete(*, actor: User, milestone: Milestone, note: str = "") -> 
 
 @transaction.atomic
 def indicator_create(*, actor: User, task: Task, **data) -> Indicator:
-    require(actor, "tasks.change_task", task.org_unit, "您无权修改该任务")
+    rules.check_change_task(actor, task)
     ind = Indicator(task=task, **data)
     ind.full_clean()
     ind.save()
+    _event(
+        task,
+        EventKind.INDICATOR,
+        actor,
+        f"新增指标“{ind.name}”：{ind.get_direction_display()}{ind.target}{ind.unit_of_measure}",
+    )
     record(actor=actor, action="tasks.indicator.created", obj=ind, unit=task.org_unit, changes=data)
     return ind
 
@@ -693,19 +751,73 @@ def indicator_create(*, actor: User, task: Task, **data) -> Indicator:
 @transaction.atomic
 def taskforce_set(*, actor: User, task: Task, members, leader=None) -> None:
     """专班 (R-TSK-4): members may come from several units; all of them see and may report."""
-    require(actor, "tasks.change_task", task.org_unit, "您无权调整该任务专班")
+    rules.check_change_task(actor, task)
+    members = list(members)
+    if leader is not None and leader.pk not in {m.pk for m in members}:
+        members.append(leader)
+    if any(not m.is_active for m in members):
+        raise ValidationError({"members": "不能把已停用的账号加入专班"})
     before = sorted(str(m.user) for m in task.taskforce.select_related("user"))
     task.taskforce.all().delete()
     for user in members:
         TaskForceMember.objects.create(
             task=task, user=user, is_leader=leader is not None and user.pk == leader.pk
         )
+    after = sorted(str(u) for u in members)
+    _event(
+        task,
+        EventKind.TASKFORCE,
+        actor,
+        "专班成员：" + ("、".join(after) if after else "（无）") + (f"；负责人{leader}" if leader else ""),
+    )
     record(
         actor=actor,
         action="tasks.taskforce.updated",
         obj=task,
-        changes={"members": {"before": before, "after": sorted(str(u) for u in members)}},
+        changes={"members": {"before": before, "after": after}, "leader": str(leader) if leader else None},
     )
+
+
+# --- working-day calendar overrides (R-TSK-1b) ---------------------------------------------------
+
+
+def _calendar_unit(actor: User) -> Unit:
+    """The national/provincial calendar is edited at the root of the actor's unit tree."""
+    if actor.unit_id is None:
+        raise ValidationError("账号未归属单位")
+    return actor.unit.ancestors().first() or actor.unit
+
+
+@transaction.atomic
+def workday_override_set(*, actor: User, date: dt.date, is_workday: bool, note: str = "") -> WorkdayOverride:
+    unit = _calendar_unit(actor)
+    require(actor, "tasks.change_workdayoverride", unit, "您无权维护节假日调整")
+    override, created = WorkdayOverride.objects.update_or_create(
+        date=date, defaults={"is_workday": is_workday, "note": note}
+    )
+    override.full_clean()
+    record(
+        actor=actor,
+        action="tasks.workday.set",
+        obj=override,
+        unit=unit,
+        changes={"date": date, "is_workday": is_workday, "note": note, "created": created},
+    )
+    return override
+
+
+@transaction.atomic
+def workday_override_delete(*, actor: User, override: WorkdayOverride) -> None:
+    unit = _calendar_unit(actor)
+    require(actor, "tasks.change_workdayoverride", unit, "您无权维护节假日调整")
+    record(
+        actor=actor,
+        action="tasks.workday.deleted",
+        obj=override,
+        unit=unit,
+        changes={"date": override.date, "is_workday": override.is_workday, "note": override.note},
+    )
+    override.delete()
 
 
 @transaction.atomic
@@ -716,3 +828,11 @@ def saved_filter_save(*, actor: User, name: str, query: str) -> SavedFilter:
         user=actor, name=name.strip(), defaults={"query": query[:1000]}
     )
     return sf
+
+
+@transaction.atomic
+def saved_filter_delete(*, actor: User, saved_filter: SavedFilter) -> None:
+    """A user deletes one of their own saved ledger filters (others' filters do not exist for them)."""
+    if saved_filter.user_id != actor.pk:
+        raise PermissionDenied("只能删除自己保存的筛选")
+    saved_filter.delete()

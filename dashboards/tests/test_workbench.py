@@ -1,0 +1,133 @@
+"""工作台: the right items for each user, nothing outside their scope, constant queries."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core import clock
+from core.testing import make_task
+from notifications.services import notify
+from reporting import services as rsvc
+from tasks import services
+from tasks.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF"
+
+
+def sections(response):
+    ctx = response.context
+    out = {s.key: s for s in ctx["cards"]}
+    out["my_red"] = ctx["my_red"]
+    return out
+
+
+def codes(section):
+    return {a.task.code if hasattr(a, "task") else a.assignment.task.code for a in section.items}
+
+
+@pytest.fixture
+def world(org):
+    """county_a: one to sign, one signed and due for a report, one red, one asking completion,
+    one asking extension; county_b: the same kinds, which county_a users must never see."""
+    w = {}
+    for county in ("county_a", "county_b"):
+        clerk = org.user(f"{county}_clerk")
+        w[f"{county}_to_sign"] = make_task(org, title=f"{county}待签收", lead=county, days=30)
+        t = make_task(org, title=f"{county}待填报", lead=county, days=60, start_offset=-20)
+        services.assignment_sign(actor=clerk, assignment=Assignment.objects.get(task=t))
+        w[f"{county}_to_report"] = t
+        t = make_task(org, title=f"{county}逾期", lead=county, days=10, start_offset=-15)
+        a = Assignment.objects.get(task=t)
+        services.assignment_sign(actor=clerk, assignment=a)
+        rsvc.report_submit(actor=clerk, assignment=a, progress=50, work_done="推进")
+        w[f"{county}_red"] = t
+        t = make_task(org, title=f"{county}申请办结", lead=county, days=30)
+        a = Assignment.objects.get(task=t)
+        services.assignment_sign(actor=clerk, assignment=a)
+        rsvc.attachment_store(
+            actor=clerk,
+            upload=SimpleUploadedFile("佐证.pdf", PDF),
+            org_unit=a.unit,
+            assignment=a,
+            purpose="evidence",
+        )
+        services.assignment_request_completion(actor=clerk, assignment=a, note="已完成")
+        w[f"{county}_completion"] = t
+        t = make_task(org, title=f"{county}申请延期", lead=county, days=30)
+        a = Assignment.objects.get(task=t)
+        services.assignment_sign(actor=clerk, assignment=a)
+        rsvc.report_submit(actor=clerk, assignment=a, progress=10, work_done="开始")
+        services.extension_request(
+            actor=clerk, assignment=a, reason="资金未到位", new_due_date=a.due_date + dt.timedelta(days=30)
+        )
+        w[f"{county}_extension"] = t
+    return w
+
+
+def test_county_clerk_sees_own_work_only(org, world, login):
+    r = login(org.user("county_a_clerk")).get(reverse("dashboards:workbench"))
+    assert r.status_code == 200
+    s = sections(r)
+    assert codes(s["to_sign"]) == {world["county_a_to_sign"].code}
+    assert world["county_a_to_report"].code in codes(s["to_report"])
+    assert codes(s["overdue"]) == {world["county_a_red"].code}
+    assert codes(s["my_red"]) == {world["county_a_red"].code}
+    assert not s["completions"].shown and not s["extensions"].shown and not s["reports"].shown
+    html = r.content.decode()
+    assert "county_b" not in html
+    assert world["county_a_red"].get_absolute_url() in html
+    assert "红：逾期5天" in html
+
+
+def test_county_head_approves_reports_of_own_unit(org, world, login):
+    r = login(org.user("county_a_head")).get(reverse("dashboards:workbench"))
+    s = sections(r)
+    assert s["reports"].total == 2  # the two reports county_a filed
+    assert codes(s["reports"]) == {world["county_a_red"].code, world["county_a_extension"].code}
+    assert s["completions"].total == 0  # a unit never verifies its own work
+
+
+def test_province_supervisor_reviews_and_sees_all_red(org, world, login):
+    r = login(org.user("prov_supervisor")).get(reverse("dashboards:workbench"))
+    s = sections(r)
+    assert codes(s["completions"]) == {world["county_a_completion"].code, world["county_b_completion"].code}
+    assert codes(s["extensions"]) == {world["county_a_extension"].code, world["county_b_extension"].code}
+    assert codes(s["overdue"]) == {world["county_a_red"].code, world["county_b_red"].code}
+    assert codes(s["my_red"]) == {world["county_a_red"].code, world["county_b_red"].code}  # created by them
+    assert s["to_sign"].total == 0  # signing is the receiving unit's business
+
+
+def test_sibling_county_and_anonymous(org, world, login, client):
+    assert "/login/" in client.get(reverse("dashboards:workbench"))["Location"]
+    r = login(org.user("county_b_clerk")).get(reverse("dashboards:workbench"))
+    html = r.content.decode()
+    assert "county_a" not in html
+    r = login(org.user("county_c_clerk")).get(reverse("dashboards:workbench"))
+    assert all(s.total == 0 for s in sections(r).values())
+
+
+def test_recent_messages_on_workbench(org, login):
+    notify(recipients=[org.user("county_a_clerk")], kind="system", title="请于周五前报送材料")
+    r = login(org.user("county_a_clerk")).get("/")
+    assert "请于周五前报送材料" in r.content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_workbench_constant_queries(org, login, rows, django_assert_num_queries):
+    clerk = org.user("county_a_clerk")
+    for i in range(rows):
+        t = make_task(org, title=f"任务{i}", lead="county_a", days=10, start_offset=-20 if i % 2 else 0)
+        if i % 2:
+            services.assignment_sign(actor=clerk, assignment=Assignment.objects.get(task=t))
+        notify(recipients=[clerk], kind="system", title=f"消息{i}")
+    clock.travel(days=0)
+    c = login(org.user("county_a_clerk"))
+    with django_assert_num_queries(20):
+        c.get(reverse("dashboards:workbench"))
+    c = login(org.user("prov_supervisor"))
+    with django_assert_num_queries(24):
+        c.get(reverse("dashboards:workbench"))

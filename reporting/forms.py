@@ -1,0 +1,126 @@
+from django import forms
+from django.conf import settings
+
+from reporting.filetypes import ALLOWED_TEXT
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); type and size are checked by the
+    service, by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [d for d in (data if isinstance(data, (list, tuple)) else [data]) if d]
+        if not items:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        single = super().clean
+        return [single(d, initial) for d in items]
+
+
+def _files_help():
+    return f"可多选。允许：{ALLOWED_TEXT}；单个文件不超过{settings.DUBAN_ATTACHMENT_MAX_BYTES // (1024 * 1024)}MB"
+
+
+def _plain(value) -> str:
+    """90.00 → "90", 72.50 → "72.5"."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ReportForm(forms.Form):
+    """Only progress and work done are required (R-RPT-3); everything else is pre-filled."""
+
+    progress = forms.IntegerField(
+        label="进度（%）",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        error_messages={
+            "required": "请填写进度",
+            "invalid": "进度须为0到100的整数",
+            "min_value": "进度不能小于0",
+            "max_value": "进度不能大于100",
+        },
+    )
+    work_done = forms.CharField(
+        label="工作进展",
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+        error_messages={"required": "请填写工作进展"},
+    )
+    difficulties = forms.CharField(
+        label="困难问题", required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
+    )
+    next_steps = forms.CharField(
+        label="下步计划", required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
+    )
+    files = MultipleFileField(label="附件")
+    also = forms.ModelMultipleChoiceField(
+        label="同时用于本专班的其他任务（本期）",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, indicators=(), siblings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _files_help()
+        self.indicator_fields = []
+        for ind in indicators:
+            name = f"indicator_{ind.pk}"
+            label = (
+                f"{ind.name}（目标{ind.get_direction_display()}{_plain(ind.target)}{ind.unit_of_measure}）"
+            )
+            self.fields[name] = forms.DecimalField(
+                label=label,
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=_plain(ind.current) if ind.current is not None else None,
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "step": "any", "inputmode": "decimal"}
+                ),
+                error_messages={"invalid": "请填写数字"},
+            )
+            self.indicator_fields.append(name)
+        if siblings is not None and siblings.exists():
+            self.fields["also"].queryset = siblings
+            self.fields["also"].label_from_instance = lambda a: (
+                f"{a.task.code} {a.task.title}（{a.unit.display_name}）"
+            )
+        else:
+            del self.fields["also"]
+
+    @property
+    def required_count(self) -> int:
+        return sum(1 for f in self.fields.values() if f.required)
+
+    def indicator_values(self) -> dict:
+        values = {}
+        for name in self.indicator_fields:
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                values[name.removeprefix("indicator_")] = str(value)
+        return values
+
+
+class AttachmentForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label="用途",
+        choices=[("evidence", "办结佐证"), ("report", "报告附件")],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    files = MultipleFileField(label="文件", required=True, error_messages={"required": "请选择文件"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _files_help()

@@ -1,0 +1,222 @@
+"""Filters of the task ledger (R-TSK-7), shared by the page, the Excel export and the API.
+
+One FilterSet serves all three so "export exactly what is shown" and "the API filters like the
+ledger" hold by construction. Light filtering and sorting use the `light` annotation added by
+tasks.selectors.ledger_queryset, i.e. they run in the database.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from core import clock, scoping
+from core.views import PAGE_SIZES
+from org.models import Unit
+from tasks import lights
+from tasks.choices import Light, TaskLevel, TaskStatus
+from tasks.models import Directive, Task, TaskCategory
+
+# URL values of the light filter (readable in saved filters and API calls) → annotation value.
+LIGHT_SLUGS = {"red": Light.RED, "yellow": Light.YELLOW, "green": Light.GREEN, "done": Light.DONE}
+LIGHT_SLUG_OF = {int(v): k for k, v in LIGHT_SLUGS.items()}
+LIGHT_CHOICES = [(slug, light.label) for slug, light in LIGHT_SLUGS.items()]
+
+OPEN = "open"
+STATUS_CHOICES = [(OPEN, "未办结（全部在办）"), *TaskStatus.choices]
+
+SORTS = {
+    "light": ("-light", "due_date", "id"),
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "progress": ("progress", "due_date", "id"),
+    "-progress": ("-progress", "due_date", "id"),
+    "code": ("code",),
+    "-code": ("-code",),
+}
+SORT_CHOICES = [
+    ("light", "预警（红灯在前）"),
+    ("due", "完成时限（近→远）"),
+    ("-due", "完成时限（远→近）"),
+    ("-progress", "进度（高→低）"),
+    ("progress", "进度（低→高）"),
+    ("code", "编号（小→大）"),
+    ("-code", "编号（大→小）"),
+]
+DEFAULT_SORT = "light"
+NOT_FILTERS = ("light", "sort", "per_page")
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def directive_options(request):
+    """Directives the user may see, plus those cited by tasks the user may see."""
+    user = _user(request)
+    if user is None or not user.is_authenticated:
+        return Directive.objects.none()
+    visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("directive_id")
+    return Directive.objects.filter(
+        scoping.scope_q(user, "tasks.view_directive", Directive.scope_unit_fields) | Q(pk__in=visible_tasks)
+    )
+
+
+def unit_options(request):
+    user = _user(request)
+    if user is None or not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(scoping.units_q(user, "tasks.view_task"))
+
+
+def _style(form) -> None:
+    """Bootstrap classes on every widget, so templates can render `{{ form.field }}` as is."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = (
+            "form-select form-select-sm"
+            if isinstance(widget, forms.Select)
+            else "form-control form-control-sm"
+        )
+        widget.attrs.setdefault("class", css)
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="关键词",
+        method="filter_keyword",
+        widget=forms.TextInput(attrs={"placeholder": "编号或任务名称"}),
+    )
+    directive = django_filters.ModelChoiceFilter(
+        label="上级部署", queryset=directive_options, empty_label="全部"
+    )
+    category = django_filters.ModelChoiceFilter(
+        label="类别", queryset=TaskCategory.objects.all(), empty_label="全部"
+    )
+    level = django_filters.ChoiceFilter(label="等级", choices=TaskLevel.choices, empty_label="全部")
+    unit = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            label="牵头单位（含下级）",
+            queryset=unit_options,
+            method="filter_unit",
+            empty_label="全部",
+            help_text="牵头单位为该单位或其任一下级单位的任务",
+        )
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=STATUS_CHOICES, method="filter_status", empty_label="全部"
+    )
+    light = django_filters.ChoiceFilter(
+        label="预警", choices=LIGHT_CHOICES, method="filter_light", empty_label="全部"
+    )
+    due_from = django_filters.DateFilter(
+        label="完成时限自",
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label="完成时限至",
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="预警（默认）"
+    )
+    per_page = django_filters.ChoiceFilter(
+        label="每页",
+        choices=[(str(n), f"{n}条") for n in PAGE_SIZES],
+        method="filter_nothing",
+        empty_label=None,
+        help_text="页面每页行数（导出与接口不受影响）",
+    )
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        self.counts_queryset = None
+        # the day the `light` annotation of `queryset` was computed for (ledger_queryset(today))
+        self.today = today or clock.today()
+        # The scoped choice sets are only needed to validate a value that was sent; building them
+        # costs a few scope subqueries, so a page without that filter skips them.
+        for name, empty in (("directive", Directive.objects.none()), ("unit", Unit.objects.none())):
+            if not (self.data or {}).get(name):
+                self.filters[name].queryset = empty
+        _style(self.form)
+
+    # -- filter methods --------------------------------------------------------------------------
+
+    def filter_keyword(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
+
+    def filter_unit(self, queryset, name, unit):
+        lo, hi = scoping.subtree_range(unit.path)
+        return queryset.filter(lead_unit__path__gte=lo, lead_unit__path__lt=hi)
+
+    def filter_status(self, queryset, name, value: str):
+        if value == OPEN:
+            return queryset.exclude(status__in=(TaskStatus.DRAFT, TaskStatus.COMPLETED))
+        return queryset.filter(status=value)
+
+    def filter_light(self, queryset, name, value: str):
+        light = int(LIGHT_SLUGS[value])
+        plain = lights.light_q(light, self.today)
+        return queryset.filter(plain) if plain is not None else queryset.filter(light=light)
+
+    def filter_sort(self, queryset, name, value: str):
+        return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
+
+    def filter_nothing(self, queryset, name, value: str):
+        return queryset
+
+    # -- order of application -----------------------------------------------------------------------
+
+    def filter_queryset(self, queryset):
+        """Every filter but light → `counts_queryset` (the light counts on top of the ledger);
+        then light; then the sort (default: worst light first, then nearest deadline)."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name in NOT_FILTERS:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        self.counts_queryset = queryset
+        if data.get("light"):
+            queryset = self.filter_light(queryset, "light", data["light"])
+        return self.filter_sort(queryset, "sort", data.get("sort") or DEFAULT_SORT)
+
+
+class DirectiveFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="关键词",
+        method="filter_keyword",
+        widget=forms.TextInput(attrs={"placeholder": "标题、文号或部署机关"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        label="类型", choices=Directive._meta.get_field("kind").choices, empty_label="全部"
+    )
+
+    class Meta:
+        model = Directive
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        _style(self.form)
+
+    def filter_keyword(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(doc_number__icontains=value) | Q(issuer__icontains=value)
+        )

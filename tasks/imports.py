@@ -1,0 +1,239 @@
+"""Excel import of tasks (R-TSK-7): a downloadable template, row-level Chinese errors, all or nothing.
+
+Every row is checked first (required cells, category, level, units in the importer's data
+scope, dates); when any row is wrong nothing is written and every message is shown
+("第4行：牵头单位编码“X”不在您的数据范围内"). Otherwise each row becomes a draft task through
+tasks.services.task_create inside one transaction; an error raised there for any row rolls
+the whole file back too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from audit.services import record
+from core import excel, scoping
+from core.services import require
+from org.models import Unit
+from tasks import services
+from tasks.choices import Cadence, TaskLevel
+from tasks.models import Directive, Task, TaskCategory
+
+MAX_ROWS = 2000
+MAX_WORKDAYS = 1000
+CO_UNIT_SEPARATORS = ("、", ",", "，", ";", "；", " ")
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    required: bool
+    width: int
+    hint: str
+
+
+COLUMNS = (
+    Col("任务名称", True, 36, "不超过200字"),
+    Col("类别", True, 12, "须为系统中已有的任务类别"),
+    Col("等级", True, 8, "重大 / 重点 / 一般"),
+    Col("牵头单位编码", True, 16, "单位编码，须在您的数据范围内"),
+    Col("配合单位编码", False, 24, "多个单位用顿号“、”分隔"),
+    Col("开始日期", True, 12, "如 2026-03-05"),
+    Col("完成时限", False, 12, "日期；与“工作日数”二选一"),
+    Col("工作日数", False, 10, "自开始日期起的工作日数，按法定节假日计算"),
+    Col("报告频次", False, 12, "每日 / 每周 / 每两周 / 每月 / 按时间节点，默认每周"),
+    Col("工作目标", False, 40, ""),
+    Col("上级部署文号", False, 20, "须为已登记的上级部署文号"),
+)
+REQUIRED = [c.header for c in COLUMNS if c.required]
+
+
+def template_workbook() -> bytes:
+    columns = [excel.Column(c.header + ("*" if c.required else ""), width=c.width) for c in COLUMNS]
+    return excel.build_workbook(title="任务导入模板", columns=columns, rows=[])
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _split_codes(value) -> list[str]:
+    text = _text(value)
+    for sep in CO_UNIT_SEPARATORS[1:]:
+        text = text.replace(sep, CO_UNIT_SEPARATORS[0])
+    return [c for c in (p.strip() for p in text.split(CO_UNIT_SEPARATORS[0])) if c]
+
+
+class _Lookups:
+    """Everything the rows refer to, loaded with one query per kind (not per row)."""
+
+    def __init__(self, actor, rows):
+        self.actor = actor
+        self.categories = {c.name: c for c in TaskCategory.objects.filter(is_active=True)}
+        self.levels = {label: value for value, label in TaskLevel.choices}
+        self.cadences = {label: value for value, label in Cadence.choices}
+        codes = set()
+        doc_numbers = set()
+        for row in rows:
+            codes.add(_text(row.values.get("牵头单位编码")))
+            codes.update(_split_codes(row.values.get("配合单位编码")))
+            doc_numbers.add(_text(row.values.get("上级部署文号")))
+        codes.discard("")
+        doc_numbers.discard("")
+        self.units = {u.code: u for u in Unit.objects.filter(code__in=codes, is_active=True)}
+        self.directives = {}
+        if doc_numbers:
+            visible = Directive.objects.filter(
+                scoping.scope_q(actor, "tasks.view_directive", Directive.scope_unit_fields)
+                | Q(pk__in=Task.objects.visible_to(actor, "tasks.view_task").values("directive_id")),
+                doc_number__in=doc_numbers,
+            ).order_by("-issued_on", "-id")
+            for d in visible:
+                self.directives.setdefault(d.doc_number, d)
+
+    def unit(self, code: str) -> Unit | None:
+        """A unit the importer may give tasks to; None when unknown or out of scope (the same
+        answer for both, so the import never confirms that a unit outside the scope exists)."""
+        unit = self.units.get(code)
+        if unit is None or not scoping.unit_in_scope(self.actor, "tasks.import_task", unit):
+            return None
+        return unit
+
+
+def _parse_row(row: excel.SheetRow, lk: _Lookups, errors: excel.RowErrors) -> dict | None:
+    v = row.values
+    n = row.number
+    before = len(errors.errors)
+    data: dict = {}
+
+    for header in REQUIRED:
+        if _text(v.get(header)) == "":
+            errors.add(n, f"“{header}”不能为空")
+    if len(errors.errors) > before:
+        return None
+
+    title = _text(v.get("任务名称"))
+    if len(title) > 200:
+        errors.add(n, "任务名称不能超过200字")
+    data["title"] = title
+
+    category = lk.categories.get(_text(v.get("类别")))
+    if category is None:
+        errors.add(n, f"类别“{_text(v.get('类别'))}”不存在，可选：{'、'.join(lk.categories)}")
+    data["category"] = category
+
+    level = lk.levels.get(_text(v.get("等级")))
+    if level is None:
+        errors.add(n, f"等级“{_text(v.get('等级'))}”不正确，应为：重大、重点或一般")
+    data["level"] = level
+
+    code = _text(v.get("牵头单位编码"))
+    lead = lk.unit(code)
+    if lead is None:
+        errors.add(n, f"牵头单位编码“{code}”不在您的数据范围内")
+    data["lead_unit"] = lead
+
+    co_units = []
+    for co_code in _split_codes(v.get("配合单位编码")):
+        unit = lk.unit(co_code)
+        if unit is None:
+            errors.add(n, f"配合单位编码“{co_code}”不在您的数据范围内")
+        elif lead is not None and unit.pk == lead.pk:
+            errors.add(n, f"配合单位“{co_code}”与牵头单位相同")
+        elif unit not in co_units:
+            co_units.append(unit)
+    data["co_units"] = co_units
+
+    try:
+        data["start_date"] = excel.as_date(v.get("开始日期"))
+    except ValueError as exc:
+        errors.add(n, f"开始日期：{exc}")
+    try:
+        data["due_date"] = excel.as_date(v.get("完成时限"))
+    except ValueError as exc:
+        errors.add(n, f"完成时限：{exc}")
+
+    workdays_text = _text(v.get("工作日数"))
+    data["due_in_workdays"] = None
+    if workdays_text:
+        try:
+            days = int(workdays_text)
+            if not 0 < days <= MAX_WORKDAYS:
+                raise ValueError
+            data["due_in_workdays"] = days
+        except ValueError:
+            errors.add(n, f"工作日数“{workdays_text}”应为1至{MAX_WORKDAYS}之间的整数")
+    if not workdays_text and "due_date" in data and data["due_date"] is None:
+        errors.add(n, "请填写“完成时限”或“工作日数”")
+    if (
+        data.get("start_date")
+        and data.get("due_date")
+        and not data["due_in_workdays"]
+        and data["due_date"] < data["start_date"]
+    ):
+        errors.add(n, "完成时限不能早于开始日期")
+
+    cadence_text = _text(v.get("报告频次"))
+    data["cadence"] = Cadence.WEEKLY
+    if cadence_text:
+        cadence = lk.cadences.get(cadence_text)
+        if cadence is None:
+            errors.add(n, f"报告频次“{cadence_text}”不正确，应为：{'、'.join(lk.cadences)}")
+        data["cadence"] = cadence
+
+    data["goals"] = _text(v.get("工作目标"))
+
+    doc_number = _text(v.get("上级部署文号"))
+    data["directive"] = None
+    if doc_number:
+        directive = lk.directives.get(doc_number)
+        if directive is None:
+            errors.add(n, f"上级部署文号“{doc_number}”未登记或不在您的数据范围内")
+        data["directive"] = directive
+
+    return data if len(errors.errors) == before else None
+
+
+@transaction.atomic
+def task_import(*, actor, org_unit: Unit, upload) -> list[Task]:
+    """Create one draft task per row, or nothing at all (raises ValidationError with row messages)."""
+    require(actor, "tasks.import_task", org_unit, "您无权在该单位导入任务")
+    require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
+    rows = excel.read_sheet(upload, required_headers=REQUIRED)
+    if not rows:
+        raise ValidationError("文件中没有任务数据（第1行为表头，从第2行起每行一项任务）")
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(f"一次最多导入{MAX_ROWS}行，请拆分文件")
+    lookups = _Lookups(actor, rows)
+    errors = excel.RowErrors()
+    parsed = [(row, _parse_row(row, lookups, errors)) for row in rows]
+    errors.raise_if_any()
+
+    created = []
+    for row, data in parsed:
+        try:
+            created.append(services.task_create(actor=actor, org_unit=org_unit, **data))
+        except ValidationError as exc:
+            errors.add(row.number, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            errors.add(row.number, str(exc) or "您没有权限")
+    errors.raise_if_any()  # inside the atomic block: any error undoes every row already created
+    record(
+        actor=actor,
+        action="tasks.task.imported",
+        unit=org_unit,
+        changes={
+            "file": getattr(upload, "name", ""),
+            "count": len(created),
+            "codes": [created[0].code, created[-1].code],
+        },
+    )
+    return created

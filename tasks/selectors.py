@@ -1,0 +1,134 @@
+"""Reads of the tasks app. Every selector takes the user and starts from visible_to().
+
+Ledger part (R-TSK-7, R-WRN-1): the light is an annotation computed by the database
+(tasks.lights.light_expression), so filtering, sorting and counting by light never load
+rows into Python; the reason in words comes from tasks.lights.for_object on each shown row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count
+from django.db.models.functions import Length
+from django.urls import reverse
+
+from core import scoping
+from org.models import PATH_WIDTH, Unit
+from tasks import lights
+from tasks.choices import Light, TaskLevel, TaskStatus
+from tasks.models import Directive, SavedFilter, Task, TaskCategory
+
+LEDGER_RELATED = ("category", "lead_unit", "directive")
+LEDGER_DEFERRED = ("description", "goals")
+
+
+# --- ledger ----------------------------------------------------------------------------------------
+
+
+def ledger_queryset(user, today: dt.date, perm: str = "tasks.view_task", related=LEDGER_RELATED):
+    """The tasks `user` may see (or export, with perm="tasks.export_task"), each with `light`."""
+    return (
+        Task.objects.visible_to(user, perm)
+        .select_related(*related)
+        .defer(*LEDGER_DEFERRED)
+        .annotate(light=lights.light_expression(today))
+    )
+
+
+def light_counts(queryset) -> list[dict]:
+    """[{light, slug, label, css, count}] worst first, in one grouped query over `queryset`."""
+    found = {
+        row["light"]: row["n"]
+        for row in queryset.order_by().values("light").annotate(n=Count("pk")).order_by()
+    }
+    from tasks.filters import LIGHT_SLUG_OF
+
+    css = {Light.RED: "danger", Light.YELLOW: "warning", Light.GREEN: "success", Light.DONE: "secondary"}
+    return [
+        {
+            "light": int(light),
+            "slug": LIGHT_SLUG_OF[int(light)],
+            "label": light.label,
+            "css": css[light],
+            "count": found.get(int(light), 0),
+        }
+        for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.DONE)
+    ]
+
+
+_LEVEL_LABELS = dict(TaskLevel.choices)
+_STATUS_LABELS = dict(TaskStatus.choices)
+_PK_MARK = "987654321"
+
+
+def with_light_reasons(rows, today: dt.date) -> list:
+    """Attach to each row, without queries: `light_info` (LightResult: light + reason in words),
+    `url` (task detail), `level_label`, `status_label`. Done here once per row rather than by
+    template tags, which keeps a 100-row page cheap to render (one reverse() per page)."""
+    rows = list(rows)
+    detail = reverse("tasks:task_detail", args=[_PK_MARK])
+    for row in rows:
+        row.light_info = lights.for_object(row, today)
+        row.url = detail.replace(_PK_MARK, str(row.pk))
+        row.level_label = _LEVEL_LABELS.get(row.level, row.level)
+        row.status_label = _STATUS_LABELS.get(row.status, row.status)
+    return rows
+
+
+def ledger_unit_choices(user, selected: Unit | None = None, depth_below: int = 2) -> list[Unit]:
+    """Units offered in the ledger's unit picker: the user's visible units down to `depth_below`
+    levels under the top of their grants (province → cities → counties), in tree order. Deeper
+    units still filter when given by id (the filter validates against the whole scope)."""
+    grants = scoping.grants_for(user, "tasks.view_task")
+    if not grants:
+        return []
+    max_path = min(len(g.path) for g in grants) + depth_below * PATH_WIDTH
+    units = list(
+        Unit.objects.annotate(path_len=Length("path"))
+        .filter(scoping.units_q(user, "tasks.view_task"), is_active=True, path_len__lte=max_path)
+        .order_by("path")
+        .only("id", "name", "short_name", "depth", "path")
+    )
+    if selected is not None and all(u.pk != selected.pk for u in units):
+        units.append(selected)
+    top = min((u.depth for u in units), default=0)
+    for u in units:
+        u.indent = "　" * max(0, u.depth - top)
+    return units
+
+
+def ledger_directive_choices(user):
+    return Directive.objects.visible_to(user, "tasks.view_directive").only("id", "title", "doc_number")
+
+
+def ledger_category_choices():
+    return TaskCategory.objects.filter(is_active=True)
+
+
+def saved_filters_of(user):
+    return SavedFilter.objects.filter(user=user).order_by("name")
+
+
+# --- directives ------------------------------------------------------------------------------------
+
+
+def directive_queryset(user):
+    return Directive.objects.visible_to(user, "tasks.view_directive").select_related("org_unit")
+
+
+def directive_tasks(user, directive: Directive, today: dt.date):
+    return ledger_queryset(user, today).filter(directive=directive).order_by("-light", "due_date", "id")
+
+
+def acting_units(user, perm: str) -> list[Unit]:
+    """Units a user may act for with `perm` as a create form's 单位 choice: their own unit when
+    in scope, then the units their role grants sit on (not their whole subtree), in tree order."""
+    units = {}
+    if user.unit_id and scoping.unit_in_scope(user, perm, user.unit):
+        units[user.unit_id] = user.unit
+    grant_ids = [g.unit_id for g in scoping.grants_for(user, perm) if g.unit_id not in units]
+    if grant_ids:
+        for unit in Unit.objects.filter(pk__in=grant_ids, is_active=True):
+            units[unit.pk] = unit
+    return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))

@@ -1,0 +1,284 @@
+"""Reads for the task detail page (任务详情) and the actions its viewer may take.
+
+One call, `task_detail(user, task_pk, today)`, loads everything the page shows in a constant
+number of queries, whatever the number of assignments, sub-tasks, reports or events: related
+rows come through select_related/prefetch_related, the sub-task tree through one recursive
+query, and the allowed actions are decided by tasks.rules on the loaded rows (no query per row).
+Rows of other units' assignments are shown only when the viewer may see them (R-ORG-3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404
+
+from core import scoping
+from reporting.models import Attachment, ProgressReport
+from tasks import lights, rules
+from tasks.choices import ExtensionStatus
+from tasks.models import Assignment, ExtensionRequest, Milestone, PartyReview, Task, TaskEvent
+
+# Descendants of a task at any depth, in one query portable to SQLite and PostgreSQL.
+DESCENDANTS_SQL = (
+    "WITH RECURSIVE sub(id) AS ("
+    " SELECT id FROM tasks_task WHERE parent_id = %s"
+    " UNION ALL SELECT t.id FROM tasks_task t JOIN sub ON t.parent_id = sub.id"
+    ") SELECT id FROM sub"
+)
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    light: lights.LightResult
+    last_report: ProgressReport | None
+    evidence: list
+    extensions: list
+    actions: dict = field(default_factory=dict)
+    blocked: dict = field(default_factory=dict)
+
+
+@dataclass
+class TreeNode:
+    task: Task
+    depth: int
+    light: lights.LightResult
+
+
+@dataclass
+class TaskDetail:
+    task: Task
+    light: lights.LightResult
+    chain: list
+    assignments: list
+    children_tree: list
+    milestones: list
+    indicators: list
+    taskforce: list
+    review: PartyReview | None
+    extensions: list
+    reports: list
+    attachments: list
+    events: list
+    task_actions: dict
+    gate_refusal: str
+    decompose_units: list
+    pending_units: list
+
+
+def detail_queryset():
+    return Task.objects.select_related(
+        "category",
+        "directive",
+        "org_unit",
+        "lead_unit",
+        "created_by",
+        "parent",
+        "parent__parent",
+        "party_review",
+    )
+
+
+def _ancestors(task: Task) -> list[Task]:
+    """The parent chain; two levels come with the task, deeper ones in one query by id walk."""
+    chain = [task]
+    node = task
+    while node.parent_id is not None:
+        parent = node.parent
+        chain.append(parent)
+        node = parent
+    return chain
+
+
+def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
+    task = get_object_or_404(detail_queryset().visible_to(user, "tasks.view_task"), pk=pk)
+    # prefetches on the single object (one query each)
+    co_units = list(task.co_units.order_by("path"))
+    responsible = list(task.responsible_persons.select_related("unit").order_by("id"))
+    task.co_unit_list, task.responsible_list = co_units, responsible
+    taskforce = list(
+        task.taskforce.select_related("user__unit").order_by("-is_leader", "user__unit__path", "id")
+    )
+    in_taskforce = any(m.user_id == user.pk for m in taskforce)
+
+    assignment_qs = task.assignments.select_related(
+        "unit", "org_unit", "signed_by", "assigned_by", "verified_by"
+    )
+    if not in_taskforce:
+        assignment_qs = assignment_qs.filter(
+            scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields)
+        )
+    assignments = list(
+        assignment_qs.order_by("role", "unit__path").prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.select_related("submitted_by", "approved_by").order_by(
+                    "-period_end", "-id"
+                ),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("id")),
+            Prefetch(
+                "extensions",
+                queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by(
+                    "-requested_at"
+                ),
+            ),
+        )
+    )
+    chain = _ancestors(task)
+    reviews = {}
+    try:
+        reviews[task.pk] = task.party_review
+    except PartyReview.DoesNotExist:
+        pass
+    if len(chain) > 1:  # reviews of ancestors (the 重大 gate is inherited)
+        for r in PartyReview.objects.filter(task__in=chain[1:]):
+            reviews[r.task_id] = r
+    review = reviews.get(task.pk)
+
+    milestones = list(
+        Milestone.objects.filter(task=task).prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        )
+    )
+    indicators = list(task.indicators.all())
+    events = list(
+        TaskEvent.objects.filter(task=task)
+        .select_related("actor__unit", "assignment__unit")
+        .order_by("at", "id")
+    )
+    visible_assignment_ids = {a.pk for a in assignments}
+    events = [e for e in events if e.assignment_id is None or e.assignment_id in visible_assignment_ids]
+
+    # sub-task tree, any depth, only the sub-tasks the viewer may see
+    descendants = list(
+        Task.objects.visible_to(user, "tasks.view_task")
+        .filter(pk__in=RawSQL(DESCENDANTS_SQL, [task.pk]))
+        .select_related("lead_unit")
+        .order_by("id")
+    )
+    children_tree = _tree(task, descendants, today)
+
+    # rows and actions
+    every_assignment = assignments  # units whose assignment the viewer cannot see still count below
+    # every assignment (also those the viewer cannot see) decides what is left to assign and as
+    # which units the task may be decomposed; the rows shown stay limited to `assignments`
+    all_assignments = list(task.assignments.select_related("unit")) if not in_taskforce else None
+    rows = []
+    for a in assignments:
+        a.task = task
+        reports = list(a.reports.all())
+        evidence = [att for att in a.attachments.all() if att.purpose == "evidence"]
+        extensions = list(a.extensions.all())
+        row = AssignmentRow(
+            assignment=a,
+            light=lights.for_object(a, today),
+            last_report=reports[0] if reports else None,
+            evidence=evidence,
+            extensions=extensions,
+        )
+        _assignment_actions(user, row, task, in_taskforce)
+        rows.append(row)
+
+    pending_status = all_assignments if all_assignments is not None else every_assignment
+    from tasks.services import pending_assignment_units  # noqa: PLC0415 — services import models only
+
+    pending_units = pending_assignment_units(task, pending_status)
+    gate = rules.gate_refusal(chain, reviews)
+    task_actions = {
+        "edit": rules.allowed(rules.check_change_task, user, task),
+        "review": rules.allowed(rules.check_review, user, task, chain),
+        "assign": rules.allowed(rules.check_assign, user, task, chain, reviews, pending_units),
+        "milestone_add": rules.allowed(rules.check_change_task, user, task),
+        "indicator_add": rules.allowed(rules.check_change_task, user, task),
+        "taskforce_edit": rules.allowed(rules.check_change_task, user, task),
+    }
+    decompose_units = rules.decompose_units(user, task, pending_status)
+    task_actions["decompose"] = bool(decompose_units)
+    lead_row = next((r for r in rows if r.assignment.unit_id == task.lead_unit_id), None)
+    lead = lead_row.assignment if lead_row else None
+    for ms in milestones:
+        ms.light = lights.for_milestone(ms, today)
+        ms.evidence = list(ms.attachments.all())
+        ms.can_complete = rules.allowed(rules.check_milestone_complete, user, ms, lead)
+
+    reports = sorted(
+        (rep for row in rows for rep in row.assignment.reports.all()),
+        key=lambda rep: (rep.submitted_at, rep.pk),
+        reverse=True,
+    )
+    for rep in reports:
+        rep.unit_name = next(
+            r.assignment.unit.display_name for r in rows if r.assignment.pk == rep.assignment_id
+        )
+    attachments = [att for row in rows for att in row.assignment.attachments.all()] + [
+        att for ms in milestones for att in ms.evidence
+    ]
+    extensions = [ext for row in rows for ext in row.extensions]
+    return TaskDetail(
+        task=task,
+        light=lights.for_object(task, today),
+        chain=chain,
+        assignments=rows,
+        children_tree=children_tree,
+        milestones=milestones,
+        indicators=indicators,
+        taskforce=taskforce,
+        review=review,
+        extensions=extensions,
+        reports=reports,
+        attachments=attachments,
+        events=events,
+        task_actions=task_actions,
+        gate_refusal=gate,
+        decompose_units=decompose_units,
+        pending_units=pending_units,
+    )
+
+
+def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool) -> None:
+    a = row.assignment
+    has_evidence = bool(row.evidence)
+    pending = next((e for e in row.extensions if e.status == ExtensionStatus.PENDING), None)
+    checks = {
+        "sign": (rules.check_sign, (user, a)),
+        "return": (rules.check_return, (user, a)),
+        "request_completion": (rules.check_request_completion, (user, a, has_evidence)),
+        "request_extension": (rules.check_request_extension, (user, a, pending is not None)),
+        "verify": (rules.check_verify, (user, a)),
+    }
+    for name, (check, args) in checks.items():
+        row.actions[name] = rules.allowed(check, *args)
+    row.pending_extension = pending
+    row.actions["decide_extension"] = pending is not None and rules.allowed(
+        rules.check_decide_extension, user, pending, a
+    )
+    can_report = a.status in rules.ACTIVE_WORK and rules.allowed(
+        rules.check_report_person, user, a, in_taskforce
+    )
+    row.actions["report"] = can_report
+    row.actions["upload_evidence"] = can_report
+    # completion is blocked only by missing evidence: say so next to a disabled button
+    if not has_evidence and rules.allowed(rules.check_request_completion, user, a, True):
+        row.blocked["request_completion"] = "申请办结须先上传佐证材料"
+
+
+def _tree(root: Task, descendants: list[Task], today: dt.date) -> list[TreeNode]:
+    by_parent: dict[int, list[Task]] = {}
+    ids = {t.pk for t in descendants}
+    for t in descendants:
+        parent_id = t.parent_id if t.parent_id in ids else root.pk
+        by_parent.setdefault(parent_id, []).append(t)
+    out: list[TreeNode] = []
+
+    def walk(pid, depth):
+        for t in by_parent.get(pid, []):
+            out.append(TreeNode(task=t, depth=depth, light=lights.for_object(t, today)))
+            walk(t.pk, depth + 1)
+
+    walk(root.pk, 0)
+    return out

@@ -1,0 +1,54 @@
+"""Helpers for the task detail / action tests (not a test module)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.models import AuditEvent
+from core import clock
+from reporting import services as rsvc
+from tasks import services
+from tasks.models import Assignment, TaskEvent
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def pdf(name="佐证.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def approve_review(org, task, conclusion="approved"):
+    return services.task_review_record(
+        actor=org.user("prov_leader"),
+        task=task,
+        meeting_kind="party_group",
+        meeting_date=clock.today(),
+        conclusion=conclusion,
+        meeting_title="党组会第5次会议",
+    )
+
+
+def upload_evidence(org, assignment, user="county_a_clerk"):
+    return rsvc.attachment_store(
+        actor=org.user(user),
+        upload=pdf(),
+        org_unit=assignment.unit,
+        assignment=assignment,
+        purpose="evidence",
+    )
+
+
+def lead(task) -> Assignment:
+    return Assignment.objects.get(task=task, unit=task.lead_unit)
+
+
+@contextmanager
+def records(task, kind, action):
+    """Assert the block writes one more TaskEvent of `kind` on `task` and one audit event `action`."""
+    events = TaskEvent.objects.filter(task=task, kind=kind).count()
+    audits = AuditEvent.objects.filter(action=action).count()
+    yield
+    assert TaskEvent.objects.filter(task=task, kind=kind).count() > events, f"no TaskEvent {kind}"
+    assert AuditEvent.objects.filter(action=action).count() > audits, f"no audit {action}"

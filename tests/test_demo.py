@@ -1,0 +1,75 @@
+"""The demo province: `load_demo --small` builds every level, every role and every light."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from audit.services import verify_chain
+from core import clock
+from demo.data import DEMO_PASSWORD
+from org.choices import UnitKind
+from org.models import Role, RoleAssignment, Unit, User
+from org.services import login_check
+from tasks import lights
+from tasks.choices import Light, TaskStatus
+from tasks.models import Assignment, PartyReview, Task, TaskEvent
+
+
+@pytest.mark.django_db
+def test_load_demo_small_builds_a_living_province():
+    out = io.StringIO()
+    call_command("load_demo", "--small", stdout=out)
+    assert "示范数据加载完成" in out.getvalue()
+
+    # units per level
+    per_kind = {k: Unit.objects.filter(kind=k).count() for k in UnitKind.values}
+    assert per_kind[UnitKind.PROVINCE] == 1
+    assert per_kind[UnitKind.CITY] == 2
+    assert per_kind[UnitKind.COUNTY] == 6
+    assert per_kind[UnitKind.DEPARTMENT] >= 6
+    assert per_kind[UnitKind.INSTITUTION] >= 6 * 6
+    names = set(Unit.objects.values_list("short_name", flat=True))
+    assert {"督查室", "医政处", "疾控处", "基层卫生处", "规划信息处", "人事处"} <= names
+    assert Unit.objects.get(kind=UnitKind.PROVINCE).name == "示范省卫生健康委员会"
+
+    # every built-in role is held by somebody, at province, city and county level
+    held = set(RoleAssignment.objects.values_list("role__code", flat=True))
+    assert held == set(Role.objects.values_list("code", flat=True))
+    for username in ("sf_duchayuan", "dhs_duchayuan", "dhs_fuzeren", "dhs_lianluoyuan"):
+        assert User.objects.filter(username=username, must_change_password=False).exists()
+    county_clerks = User.objects.filter(unit__kind=UnitKind.COUNTY, role_assignments__role__code="clerk")
+    assert county_clerks.count() == 6
+
+    # tasks in every light, computed by the one rule in the database
+    today = clock.today()
+    got = set(Task.objects.annotate(light=lights.light_expression(today)).values_list("light", flat=True))
+    assert {Light.DONE, Light.GREEN, Light.YELLOW, Light.RED} <= got
+    # … and the Python rule agrees with the database on every task
+    for task in Task.objects.annotate(light=lights.light_expression(today)):
+        assert lights.for_object(task, today).light == task.light, task
+    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert {TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED} <= statuses
+    assert Task.objects.filter(parent__isnull=False).exists()  # decomposition happened
+    assert PartyReview.objects.exists()  # 重大 tasks went through the 党组会 gate
+
+    # histories lie in the past and the clock is back to now
+    first = TaskEvent.objects.order_by("at").first()
+    assert (clock.now() - first.at).days >= 100
+    assert not TaskEvent.objects.filter(at__gt=clock.now()).exists()
+
+    # one summary audit event, and the whole chain verifies
+    assert AuditEvent.objects.filter(action="demo.loaded").count() == 1
+    assert verify_chain().ok
+
+    # a demo account signs in with the shared demo password
+    assert login_check(username="dhs_duchayuan", password=DEMO_PASSWORD).username == "dhs_duchayuan"
+
+    # loading again is refused, or skipped with --if-empty
+    out = io.StringIO()
+    call_command("load_demo", "--small", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()
+    out = io.StringIO()
+    call_command("load_demo", "--accounts", stdout=out)
+    assert "sf_duchayuan" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
