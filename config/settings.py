@@ -187,6 +187,14 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+# Cache (login rate limits): per process in the embedded default, shared through Redis in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+DUBAN_TRUSTED_PROXIES = int(os.environ.get("DUBAN_TRUSTED_PROXIES", "0"))
+
 if os.environ.get("DUBAN_QUEUE_IMMEDIATE") == "1":
     HUEY["immediate"] = True
 

@@ -9,7 +9,18 @@ def current_request():
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
+    """The client's address. Behind N trusted reverse proxies (DUBAN_TRUSTED_PROXIES=N, see
+    docs/deployment.md) it is the N-th address from the right of X-Forwarded-For: the ones to its
+    left could have been written by the client itself."""
+    if request is None:
+        return ""
+    from django.conf import settings
+
+    hops = settings.DUBAN_TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class RequestContextMiddleware:

@@ -14,7 +14,7 @@ from org.models import PATH_WIDTH
 from reporting.models import ProgressReport
 from tasks import lights
 from tasks.choices import CADENCE_DAYS, Cadence, ExtensionStatus, Light, TaskStatus
-from tasks.models import Assignment, ExtensionRequest, Milestone, TaskForceMember
+from tasks.models import Assignment, ExtensionRequest, Milestone, Task, TaskForceMember
 
 LIMIT = 8
 OPEN = (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETION_REQUESTED)
@@ -119,7 +119,7 @@ def workbench(user, today: dt.date) -> dict:
     if overdue.shown:
         qs = (
             _lit(Assignment.objects.visible_to(user, "tasks.view_assignment"), today)
-            .filter(status__in=OPEN, due_date__lt=today, light=Light.RED)
+            .filter(lights.light_q(Light.RED, today), status__in=OPEN)
             .order_by("due_date", "id")
         )
         _fill(overdue, qs, today, wrap)
@@ -165,16 +165,28 @@ def workbench(user, today: dt.date) -> dict:
         _fill(reports, qs, today)
 
     my_red = Section("my_red", "我的红色事项", "exclamation-octagon", "danger", "没有与您相关的红色事项")
-    mine = (
-        Q(unit_id__in=_direct_units(user, "reporting.add_progressreport"))
-        | Q(unit_id__in=_direct_units(user, "tasks.sign_assignment"))
-        | Q(task_id__in=team_tasks)
-        | Q(task__created_by=user)
-        | Q(task__in=user.responsible_tasks.values("pk"))
+    # "mine" is a UNION of indexed branches: an OR across them (and a join for created_by) would
+    # make the database read every assignment
+    units = sorted(
+        set(_direct_units(user, "reporting.add_progressreport"))
+        | set(_direct_units(user, "tasks.sign_assignment"))
+    )
+    my_tasks = scoping.union_of(
+        [
+            team_tasks.order_by(),
+            Task.objects.filter(created_by=user).order_by().values("pk"),
+            user.responsible_tasks.order_by().values("pk"),
+        ]
+    )
+    mine = scoping.union_of(
+        [
+            Assignment.objects.filter(unit_id__in=units).order_by().values("pk"),
+            Assignment.objects.filter(task_id__in=my_tasks).order_by().values("pk"),
+        ]
     )
     qs = (
-        _lit(Assignment.objects.filter(mine), today)
-        .filter(status__in=OPEN, due_date__lt=today, light=Light.RED)
+        _lit(Assignment.objects.filter(pk__in=mine), today)
+        .filter(lights.light_q(Light.RED, today), status__in=OPEN)
         .order_by("due_date", "id")
     )
     _fill(my_red, qs, today, wrap)

@@ -294,8 +294,8 @@ class Assignment(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["unit", "task"]),
-            models.Index(fields=["unit", "status"]),
-            models.Index(fields=["org_unit", "status"]),
+            models.Index(fields=["unit", "status", "due_date"]),
+            models.Index(fields=["org_unit", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
         ]
 

@@ -90,3 +90,13 @@ def test_excel_roundtrip_and_errors():
     assert excel.as_date("2026年3月5日") == dt.date(2026, 3, 5)
     with pytest.raises(ValueError):
         excel.as_date("三月五日")
+
+
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
+    from core.middleware import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9", REMOTE_ADDR="127.0.0.1")
+    settings.DUBAN_TRUSTED_PROXIES = 0
+    assert client_ip(request) == "127.0.0.1"  # no proxy configured: the header is the client's word
+    settings.DUBAN_TRUSTED_PROXIES = 1
+    assert client_ip(request) == "10.0.0.9"  # the address our nginx saw, not the spoofable left part
