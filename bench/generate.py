@@ -7,7 +7,9 @@ Shape at the default 100,000 tasks (a smaller --tasks keeps the same shape, scal
   per task (lead + 2 co-operating units) = 300,000 assignments; progress reports at
   `reports_per_assignment` per assignment (default 3.34 → ~1,000,000); two timeline events per
   task. Lights: ~25 % done, ~15 % red, ~20 % yellow, the rest green; ~5 % not yet signed.
-Not generated: the 50,000 problems of R-NF-4 (the rectification app has no data in these pages).
+Problems (issue 3): 50,000 at full scale (R-NF-4), found by the province or a city in 120
+campaigns (about 3,000 inspection records) or from the other channels, owned by counties and
+institutions; ~45 % closed, ~15 % red (open past the deadline), the rest pending or in work.
 
 Ids are set explicitly (the database is new), so paths can be computed without reading back.
 """
@@ -29,6 +31,7 @@ from tasks.choices import EventKind, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory, TaskEvent
 
 FULL_TASKS = 100_000
+FULL_PROBLEMS = 50_000
 CITIES = 15
 COUNTIES_PER_CITY = 8
 BATCH = 5_000
@@ -56,6 +59,9 @@ class BenchData:
     export_category_id: int = 0
     export_rows: int = 0
     detail_task_ids: list[int] = field(default_factory=list)
+    problems: int = 0
+    campaigns: int = 0
+    records: int = 0
 
 
 class Generator:
@@ -447,6 +453,139 @@ class Generator:
         self.result.export_rows = sum(1 for i in range(n) if i % n_cat == 0)
         self.result.detail_task_ids = detail_candidates or [1]
 
+    # -- problems (issue 3) --------------------------------------------------------------------
+
+    def build_problems(self):
+        """Problems, campaigns and inspection records, read against the units already in the
+        database (so a reused task dataset can gain them)."""
+        from rectification.models import Problem, ProblemCategory
+        from supervision.models import Campaign, InspectionRecord
+
+        r = self.rng
+        today, now = self.today, self.now
+        day = dt.timedelta
+        prov = Unit.objects.get(kind="province")
+        cities = list(Unit.objects.filter(kind="city").order_by("path"))
+        counties = list(Unit.objects.filter(kind="county").order_by("path"))
+        insts = list(Unit.objects.filter(kind="institution").order_by("path").values_list("id", "path"))
+        city_of = {}
+        for c in cities:
+            for k in counties:
+                if k.path.startswith(c.path):
+                    city_of[k.id] = c
+        county_by_path = {k.path: k for k in counties}
+        owners = [(k.id, city_of[k.id]) for k in counties]
+        width = PATH_WIDTH
+        for iid, path in insts:
+            county = county_by_path.get(path[: 3 * width])
+            if county is not None:
+                owners.append((iid, city_of[county.id]))
+        creator = User.objects.get(username="bench_prov_supervisor").pk
+        city_creators = {
+            c.id: User.objects.get(username=f"bench_{c.code.lower()}_supervisor").pk for c in cities
+        }
+        categories = list(ProblemCategory.objects.order_by("id").values_list("id", flat=True))
+        n_campaigns = max(4, round(120 * self.fraction))
+        campaigns = []
+        next_cid = (Campaign.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        for i in range(n_campaigns):
+            org = prov if i % 3 == 0 else cities[i % len(cities)]
+            start = today - day(r.randint(10, 330))
+            campaigns.append(
+                Campaign(
+                    id=next_cid + i,
+                    org_unit_id=org.id,
+                    code=f"DC-B-{i + 1:04d}",
+                    theme=f"第{i + 1}次专项督查",
+                    kind=("open", "covert", "random", "cross")[i % 4],
+                    start_date=start,
+                    end_date=start + day(10),
+                    status="closed",
+                    created_by_id=creator if org.id == prov.id else city_creators[org.id],
+                )
+            )
+        Campaign.objects.bulk_create(campaigns, batch_size=BATCH)
+        records = []
+        next_rid = (InspectionRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        per_campaign = 25
+        for c in campaigns:
+            in_scope = [o for o in owners if c.org_unit_id in (prov.id, o[1].id)]
+            for j in range(per_campaign):
+                unit_id, _city = in_scope[r.randrange(len(in_scope))]
+                records.append(
+                    InspectionRecord(
+                        id=next_rid + len(records),
+                        campaign_id=c.id,
+                        org_unit_id=unit_id,
+                        site="",
+                        is_key_site=j % 3 == 0,
+                        inspected_on=c.start_date + day(j % 10),
+                        recorded_by_id=c.created_by_id,
+                    )
+                )
+        InspectionRecord.objects.bulk_create(records, batch_size=BATCH)
+        n = max(50, round(FULL_PROBLEMS * self.fraction))
+        batch = []
+        sources = ["supervision"] * 6 + [
+            "self_check",
+            "patrol",
+            "audit",
+            "npc",
+            "survey",
+            "petition",
+            "higher",
+        ]
+        total = 0
+        for i in range(n):
+            x = r.random()
+            found = today - day(r.randint(5, 360))
+            if x < 0.45:
+                status, deadline = "closed", found + day(r.randint(10, 60))
+            elif x < 0.60:  # red: open past the deadline
+                status = ("pending", "in_progress", "rectified")[i % 3]
+                deadline = min(today - day(1), found + day(r.randint(5, 40)))
+            else:
+                status = ("pending", "in_progress", "in_progress", "rectified")[i % 4]
+                deadline = today + day(r.randint(0, 90))
+                found = min(found, deadline)
+            source = sources[i % len(sources)]
+            rec = records[i % len(records)] if source == "supervision" else None
+            if rec is not None:
+                unit_id = rec.org_unit_id
+                camp = campaigns[(rec.campaign_id - next_cid)]
+                found_by = camp.org_unit_id
+            else:
+                unit_id, city = owners[r.randrange(len(owners))]
+                found_by = prov.id if i % 2 else city.id
+            batch.append(
+                Problem(
+                    code=f"WT-B-{i + 1:06d}",
+                    org_unit_id=unit_id,
+                    found_by_unit_id=found_by,
+                    source=source,
+                    campaign_id=rec.campaign_id if rec else None,
+                    record_id=rec.id if rec else None,
+                    description=f"第{i + 1}号问题：制度执行不到位，台账记录不完整",
+                    category_id=categories[i % len(categories)],
+                    severity=("general", "general", "serious", "severe")[i % 4],
+                    found_on=found,
+                    deadline=deadline,
+                    status=status,
+                    closed_at=now if status == "closed" else None,
+                    rectified_on=deadline if status in ("closed", "rectified") else None,
+                    created_by_id=creator,
+                )
+            )
+            if len(batch) >= BATCH:
+                Problem.objects.bulk_create(batch, batch_size=BATCH)
+                total += len(batch)
+                batch.clear()
+        Problem.objects.bulk_create(batch, batch_size=BATCH)
+        total += len(batch)
+        self.result.problems = total
+        self.result.campaigns = len(campaigns)
+        self.result.records = len(records)
+
     def reset_sequences(self):
         """PostgreSQL: explicit ids leave the sequences behind; move them past the data."""
         if connection.vendor != "postgresql":
@@ -465,11 +604,29 @@ class Generator:
                 TaskEvent,
                 ProgressReport,
                 TaskCategory,
+                *self._problem_models(),
             ],
         )
         with connection.cursor() as cursor:
             for stmt in sql:
                 cursor.execute(stmt)
+
+    @staticmethod
+    def _problem_models():
+        from rectification.models import Problem
+        from supervision.models import Campaign, InspectionRecord
+
+        return [Problem, Campaign, InspectionRecord]
+
+    def add_problems(self) -> BenchData:
+        """Problems for a dataset generated before they existed (manage.py bench --reuse)."""
+        started = time.monotonic()
+        with transaction.atomic():
+            self.build_problems()
+        self.reset_sequences()
+        self.analyze()
+        self.out(f"  问题{self.result.problems}个（{time.monotonic() - started:.1f}秒）")
+        return self.result
 
     def analyze(self):
         with connection.cursor() as cursor:
@@ -483,11 +640,12 @@ class Generator:
                 f"  组织：{self.result.units}个单位，{self.result.users}个账号（{time.monotonic() - started:.1f}秒）"
             )
             self.build_tasks()
+            self.build_problems()
         self.reset_sequences()
         self.analyze()
         self.result.seconds = round(time.monotonic() - started, 1)
         self.out(
             f"  任务{self.result.tasks}项，交办{self.result.assignments}条，进展报告{self.result.reports}份，"
-            f"时间线事件{self.result.events}条（共{self.result.seconds}秒）"
+            f"时间线事件{self.result.events}条，问题{self.result.problems}个（共{self.result.seconds}秒）"
         )
         return self.result

@@ -1,4 +1,4 @@
-"""Server-side time and query count of four pages, each next to one hand-written SQL query.
+"""Server-side time and query count of six cases (four task pages, the problem ledger, the 通报), each next to one hand-written SQL query.
 
 A page is requested through Django's test Client (the whole stack: middleware, session, scope,
 selectors, templates; no network), N times after one warm-up; p50/p95 of the wall time of
@@ -31,6 +31,7 @@ from org.models import User
 from tasks.choices import CADENCE_DAYS
 
 CODE_RE = re.compile(rb"DB-B-\d{6}")
+PROBLEM_RE = re.compile(rb"WT-B-\d{6}")
 
 
 @dataclass
@@ -220,6 +221,78 @@ def export_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
     return sql, [data.export_category_id]
 
 
+def problems_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
+    """The problem ledger page: the city supervisor's problems (rectifying or finding unit in the
+    city's subtree), red only (open past the deadline), nearest deadline first, first 50."""
+    lo, hi = _subtree(data.city_path)
+    sql = (
+        "SELECT p.id, p.code, p.description, p.status, p.deadline, ou.short_name, fu.short_name, c.name"
+        " FROM rectification_problem p"
+        " JOIN org_unit ou ON ou.id = p.org_unit_id"
+        " JOIN org_unit fu ON fu.id = p.found_by_unit_id"
+        " JOIN rectification_problemcategory c ON c.id = p.category_id"
+        " WHERE (ou.path >= %s AND ou.path < %s OR fu.path >= %s AND fu.path < %s)"
+        " AND p.status <> 'closed' AND p.deadline < %s"
+        " ORDER BY p.deadline, p.id LIMIT 50"
+    )
+    return sql, [lo, hi, lo, hi, today]
+
+
+def bulletin_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
+    """The 通报's numbers: per rectifying unit 应整改/已整改/正在整改/未启动/逾期 over the province."""
+    sql = (
+        "SELECT p.org_unit_id, COUNT(*),"
+        " SUM(CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN p.status IN ('in_progress', 'rectified') THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN p.status = 'pending' THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN p.status <> 'closed' AND p.deadline < %s THEN 1 ELSE 0 END)"
+        " FROM rectification_problem p GROUP BY p.org_unit_id"
+    )
+    return sql, [today]
+
+
+class Rendered:
+    """What the 通报 case returns in place of an HTTP response."""
+
+    status_code = 200
+
+    def __init__(self, content: bytes, totals: list[int]):
+        self.content = content
+        self.totals = totals
+
+
+def render_bulletin(user, today: dt.date) -> Rendered:
+    """通报 generation for the province, as the 起草 page and 签发 do it: the builder's queries over
+    everything the province supervisor sees, then the GB/T 9704 rendering of the .docx."""
+    from documents import builders, gbt9704
+    from documents.models import IssuedDocument
+    from documents.selectors import issuer_units
+    from documents.services import to_spec
+    from rectification.models import Problem
+    from supervision.models import Campaign
+
+    issuer = issuer_units(user)[0]
+    draft = builders.bulletin(
+        issuer=issuer,
+        problems=Problem.objects.visible_to(user, "rectification.view_problem"),
+        campaigns=Campaign.objects.visible_to(user, "supervision.view_campaign"),
+        period_start=today - dt.timedelta(days=90),
+        period_end=today,
+        today=today,
+    )
+    doc = IssuedDocument(
+        kind="bulletin",
+        org_unit=issuer,
+        title=draft.title,
+        addressee=draft.addressee,
+        body=draft.body,
+        data_as_of=draft.data_as_of,
+        year=today.year,
+        cc=["省委督查室"],
+    )
+    return Rendered(gbt9704.render(to_spec(doc)), draft.params["totals"])
+
+
 def _run_sql(sql: str, params: list):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -277,6 +350,28 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
             None,
         ),
     ]
+    if data.problems:
+        cases += [
+            (
+                "problems",
+                lambda: city_client.get(reverse("rectification:problem_list") + "?light=red&per_page=50"),
+                lambda: problems_sql(data, today),
+                runs,
+                lambda response, rows: (
+                    set(PROBLEM_RE.findall(response.content)) == {r[1].encode() for r in rows}
+                ),
+            ),
+            (
+                "bulletin",
+                lambda: render_bulletin(prov_user, today),
+                lambda: bulletin_sql(data, today),
+                export_runs,
+                lambda response, rows: (
+                    response.totals
+                    == [sum(r[i] or 0 for r in rows) for i in range(1, 5)] + [sum(r[5] or 0 for r in rows)]
+                ),
+            ),
+        ]
     results = []
     for name, page, sql_for, n, check in cases:
         out(f"  测量 {name} …")
@@ -298,7 +393,8 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
         else:
             sql, params = sql_for()
             sql_samples, sql_rows = _time(lambda sql=sql, params=params: _run_sql(sql, params), n)
-            same = check(response.content, sql_rows) if check and status == 200 else None
+            subject = response if name in ("problems", "bulletin") else response.content
+            same = check(subject, sql_rows) if check and status == 200 else None
         rows = _count_rows(name, response)
         results.append(
             CaseResult(
@@ -321,6 +417,10 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
 def _count_rows(name: str, response) -> int:
     if response.status_code != 200:
         return 0
+    if name == "bulletin":
+        return 1
+    if name == "problems":
+        return len(set(PROBLEM_RE.findall(response.content)))
     if name == "export":
         from openpyxl import load_workbook
 

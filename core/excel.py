@@ -158,3 +158,37 @@ def as_date(value) -> dt.date | None:
         return dt.date(y, m, d)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"日期“{value}”格式不正确，应为 2026-03-05") from exc
+
+
+def import_rows(
+    *, upload, required_headers: Sequence[str], max_rows: int, empty_message: str, parser, create
+) -> list:
+    """The all-or-nothing import loop shared by every ledger (R-TSK-7, R-RCT-1, R-API-3).
+
+    Reads the sheet; `parser(rows)` sees every row first (to look up their units and codes in a few
+    queries) and returns `parse(row, errors)`, which gives a row's data or None after adding its
+    messages; then — only when every row parsed — calls `create(data)` per row; any error there
+    is reported against its row too. Call it inside `transaction.atomic()`: the final raise undoes the
+    rows already created, so a file is imported whole or not at all.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    rows = read_sheet(upload, required_headers=required_headers)
+    if not rows:
+        raise ValidationError(empty_message)
+    if len(rows) > max_rows:
+        raise ValidationError(f"一次最多导入{max_rows}行，请拆分文件")
+    errors = RowErrors()
+    parse = parser(rows)
+    parsed = [(row, parse(row, errors)) for row in rows]
+    errors.raise_if_any()
+    created = []
+    for row, data in parsed:
+        try:
+            created.append(create(data))
+        except ValidationError as exc:
+            errors.add(row.number, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            errors.add(row.number, str(exc) or "您没有权限")
+    errors.raise_if_any()
+    return created

@@ -29,9 +29,11 @@ from django.utils import timezone
 
 from audit.services import record
 from core import clock
+from demo.data import DEMO_PASSWORD
 from demo.events import EventsMixin
 from demo.organisation import OrganisationMixin
 from demo.plan import FULL, SMALL, PlanMixin
+from demo.supervision import SupervisionMixin
 from org.choices import UnitKind
 from org.models import RoleAssignment, Unit, User
 from reporting.models import ProgressReport
@@ -40,11 +42,13 @@ from tasks.choices import Light, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory
 
 
-class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin):
+class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin, SupervisionMixin):
     def __init__(self, *, small: bool = False, seed: int = 2026, out=None):
         self.scale = SMALL if small else FULL
         self.small = small
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.password = DEMO_PASSWORD
         self.out = out or (lambda msg: None)
         self.today = timezone.localdate()
         self.base = timezone.make_aware(dt.datetime.combine(self.today, dt.time()))
@@ -99,6 +103,7 @@ class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin):
             )
             clock.reset()
             self.plan()
+            self.plan_supervision()
             try:
                 clock.travel(days=-126)
                 self.goto(-125.5)
@@ -111,6 +116,7 @@ class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin):
                     n += 1
             finally:
                 clock.reset()
+            self.share_password_hash()
             summary = self.summary()
             summary["events"] = n
             summary["seconds"] = round(time.monotonic() - started, 1)
@@ -136,4 +142,5 @@ class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin):
             "task_lights": {Light(k).label: v for k, v in sorted(task_lights.items())},
             "assignments": {TaskStatus(k).label: v for k, v in statuses.items()},
             "reports": ProgressReport.objects.count(),
+            **self.supervision_summary(),
         }

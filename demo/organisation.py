@@ -172,12 +172,16 @@ class OrganisationMixin:
                         if icode.startswith("WSY") and t_i == 0 and k == 1 and ci < 3:
                             uname = f"{prefix}_wsy_lianluoyuan"
                             self.account(uname, inst, "clerk", subtree=False, title="院办科员")
-        # one shared hash of the demo password, computed once with the configured hasher
+        self.province = prov
+
+    def share_password_hash(self):
+        """One shared hash of the demo password, computed once with the configured hasher. Done
+        after the events: until then the accounts keep their fast hashes, so the 签发 of the demo's
+        documents (which re-checks the password) does not cost a second of PBKDF2 each."""
         shared = make_password(data.DEMO_PASSWORD)
         User.objects.filter(pk__in=[u.pk for u in self.users.values()]).update(password=shared)
         for user in self.users.values():
             user.password = shared
-        self.province = prov
 
 
 def accounts_table(limit_cities: int = 1) -> list[tuple[str, str, str, str]]:

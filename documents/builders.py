@@ -14,10 +14,10 @@ from django.db.models import Max
 
 from core import clock
 from documents.gbt9704 import chinese_date
-from org.models import Unit
+from org.models import PATH_WIDTH, Unit
 from rectification.choices import ProblemStatus
 from rectification.models import Problem, ProblemEvent
-from rectification.selectors import statistics
+from rectification.selectors import StatRow, statistics
 from tasks import workdays
 
 CN_NUM = "一二三四五六七八九十"
@@ -34,15 +34,24 @@ class Draft:
     params: dict = field(default_factory=dict)
 
 
+def sentence(text: str) -> str:
+    """A text as a sentence of the body: trimmed, ending with a full stop unless it has its own."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in "。！？；…）)”" else text + "。"
+
+
 def _stamp(problems) -> dt.datetime:
-    """Newest change among the problems and their events; falls back to a fixed epoch for none."""
-    ids = problems.values("pk")
-    times = [
-        problems.aggregate(m=Max("updated_at"))["m"],
-        ProblemEvent.objects.filter(problem__in=ids).aggregate(m=Max("at"))["m"],
-    ]
-    times = [t for t in times if t]
-    return max(times) if times else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    """Newest change among the problems: every write of a problem adds a ProblemEvent stamped
+    with core.clock, so this is the time of the data (updated_at would be the wall clock, which
+    differs from core.clock in the demo's time travel). Falls back to a fixed epoch for none."""
+    newest = ProblemEvent.objects.filter(problem__in=problems.values("pk")).aggregate(m=Max("at"))["m"]
+    return newest or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _campaign_stamp(campaigns) -> dt.datetime | None:
+    from supervision.models import Draw
+
+    return Draw.objects.filter(campaign__in=campaigns.values("pk")).aggregate(m=Max("drawn_at"))["m"]
 
 
 def _problem_rows(problems) -> list[list[str]]:
@@ -99,7 +108,7 @@ def supervision_order(*, issuer: Unit, problem: Problem, today: dt.date | None =
         [
             "p",
             f"你单位{chinese_date(problem.found_on)}经{problem.get_source_display()}发现的问题"
-            f"（编号{problem.code}）：{problem.description}",
+            f"（编号{problem.code}）：{sentence(problem.description)}",
         ],
         [
             "p",
@@ -108,7 +117,7 @@ def supervision_order(*, issuer: Unit, problem: Problem, today: dt.date | None =
             + f"目前状态为“{problem.get_status_display()}”。",
         ],
         ["h1", "一、督办事项"],
-        ["p", problem.requirement or "请立即组织整改，确保按要求完成。"],
+        ["p", sentence(problem.requirement) or "请立即组织整改，确保按要求完成。"],
         ["h1", "二、办理要求"],
         [
             "p",
@@ -117,7 +126,7 @@ def supervision_order(*, issuer: Unit, problem: Problem, today: dt.date | None =
         ],
     ]
     return Draft(
-        title="督办单",
+        title=f"关于督促{problem.org_unit.display_name}加快问题整改的督办单",
         addressee=problem.org_unit.name,
         body=body,
         data_as_of=_stamp(Problem.objects.filter(pk=problem.pk)),
@@ -132,6 +141,48 @@ def _counts_sentence(total) -> str:
     )
 
 
+def period_words(start: dt.date, end: dt.date) -> str:
+    """2026年3月 / 2026年1月至3月 / 2025年11月至2026年1月."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{end.year}年{end.month}月"
+    if start.year == end.year:
+        return f"{end.year}年{start.month}月至{end.month}月"
+    return f"{start.year}年{start.month}月至{end.year}年{end.month}月"
+
+
+def rollup(rows: list[StatRow], issuer: Unit) -> list[StatRow]:
+    """Statistics of leaf units summed to the issuer's direct subordinates (各市 for the province,
+    各县 for a city), in tree order. Sums of reconciled rows reconcile; the 合计 is unchanged."""
+    if not rows:
+        return []
+    head_len = len(issuer.path) + PATH_WIDTH
+    paths = dict(Unit.objects.filter(pk__in=[r.key for r in rows]).values_list("pk", "path"))
+    heads = {u.path: u for u in Unit.objects.filter(parent=issuer)}
+    merged: dict[str, StatRow] = {}
+    for r in rows:
+        path = paths.get(r.key, "")
+        head = heads.get(path[:head_len]) if path.startswith(issuer.path) else None
+        key, label = (head.path, head.display_name) if head else (path, r.label)
+        if path == issuer.path:
+            label = f"{issuer.display_name}本级"
+        acc = merged.get(key)
+        if acc is None:
+            merged[key] = StatRow(
+                key, label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.regressions
+            )
+        else:
+            for f in ("total", "done", "in_progress", "not_started", "overdue", "regressions"):
+                setattr(acc, f, getattr(acc, f) + getattr(r, f))
+    return [merged[k] for k in sorted(merged)]
+
+
+def _short_labels(rows: list[StatRow]) -> None:
+    """Leaf-unit rows labelled with the short name (甲一县卫健局), as tables in documents are."""
+    names = dict(Unit.objects.filter(pk__in=[r.key for r in rows]).values_list("pk", "short_name"))
+    for r in rows:
+        r.label = names.get(r.key) or r.label
+
+
 def bulletin(
     *,
     issuer: Unit,
@@ -141,22 +192,35 @@ def bulletin(
     period_end: dt.date,
     today: dt.date | None = None,
 ) -> Draft:
-    """督查通报: period statistics, 红榜/黑榜, named late units, typical cases (R-DOC-3)."""
+    """督查通报: period statistics, 红榜/黑榜, named late units, typical cases (R-DOC-3).
+
+    The totals are `rectification.selectors.statistics` of `problems` — the numbers of the
+    statistics page over the same problems; the table sums them to the issuer's subordinates."""
     from supervision.selectors import campaign_statistics
 
     today = today or clock.today()
     period = campaigns.filter(start_date__lte=period_end, end_date__gte=period_start)
     stats = campaign_statistics(period)
     rows, total = statistics(problems, by="unit", today=today)
-    red = [r for r in rows if r.total and r.done == r.total][:5]
+    names = dict(
+        Unit.objects.filter(pk__in=[r.key for r in rows if r.overdue or r.done == r.total]).values_list(
+            "pk", "short_name"
+        )
+    )
+    red = sorted([r for r in rows if r.total and r.done == r.total], key=lambda r: (-r.total, r.label))[:5]
     black = sorted([r for r in rows if r.overdue], key=lambda r: (-r.overdue, r.label))[:5]
-    late_units = "、".join(r.label for r in black) or "无"
+
+    def short(r):
+        return names.get(r.key) or r.label
+
+    late_units = "、".join(f"{short(r)}（逾期{r.overdue}条）" for r in black)
     typical = list(
         problems.exclude(status=ProblemStatus.CLOSED)
         .filter(deadline__lt=today)
         .select_related("org_unit")
         .order_by("deadline", "pk")[:3]
     )
+    table_rows = rollup(rows, issuer)
     body = [
         [
             "p",
@@ -164,11 +228,14 @@ def bulletin(
             "现将有关情况通报如下。",
         ],
         ["h1", "一、总体情况"],
-        ["p", f"截至{chinese_date(today)}，各单位{_counts_sentence(total)}。"],
+        ["p", f"截至{chinese_date(today)}，各单位{_counts_sentence(total)}。各单位整改情况见下表。"],
         [
             "table",
             [["单位", "应整改", "已整改", "正在整改", "未启动", "逾期", "整改率"]]
-            + [[r.label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate] for r in rows]
+            + [
+                [r.label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate]
+                for r in table_rows
+            ]
             + [
                 [
                     "合计",
@@ -184,7 +251,7 @@ def bulletin(
         ["h1", "二、红榜"],
         [
             "p",
-            ("以下单位整改任务全部完成，予以通报表扬：" + "、".join(r.label for r in red) + "。")
+            ("以下单位整改任务全部完成，予以通报表扬：" + "、".join(short(r) for r in red) + "。")
             if red
             else "本期无整改任务全部完成的单位。",
         ],
@@ -202,8 +269,8 @@ def bulletin(
             body.append(
                 [
                     "p",
-                    f"{i}. {p.org_unit.display_name}：{p.description}（整改时限{chinese_date(p.deadline)}，"
-                    f"逾期{(today - p.deadline).days}天）。",
+                    f"{i}. {p.org_unit.display_name}：{p.description.strip().rstrip('。；;.')}"
+                    f"（整改时限{chinese_date(p.deadline)}，逾期{(today - p.deadline).days}天）。",
                 ]
             )
     else:
@@ -215,45 +282,78 @@ def bulletin(
             "各单位要对照通报问题，举一反三、立行立改；被列入黑榜的单位要在10个工作日内向我委书面说明原因和整改措施。",
         ],
     ]
-    stamp_campaign = period.aggregate(m=Max("updated_at"))["m"]
+    stamp_campaign = _campaign_stamp(period)
     stamp = max(t for t in (_stamp(problems), stamp_campaign) if t)
     return Draft(
-        title=f"关于{period_end.year}年{period_start.month}月至{period_end.month}月督查情况的通报",
-        addressee="各市卫生健康委，委机关各处室，委直属各单位",
+        title=f"关于{period_words(period_start, period_end)}督查情况的通报",
+        addressee=_bulletin_addressee(issuer),
         body=body,
         data_as_of=stamp,
         params={
             "period_start": period_start.isoformat(),
             "period_end": period_end.isoformat(),
             "totals": [total.total, total.done, total.in_progress, total.not_started, total.overdue],
+            "campaigns": [stats.rounds, stats.units_checked, stats.key_sites, stats.problems, stats.letters],
         },
     )
 
 
+def _bulletin_addressee(issuer: Unit) -> str:
+    from org.choices import UnitKind
+
+    if issuer.kind == UnitKind.PROVINCE:
+        return "各市卫生健康委，委机关各处室，委直属各单位"
+    if issuer.kind == UnitKind.CITY:
+        return "各县（市、区）卫生健康局，委机关各科室，委直属各单位"
+    return "各有关单位"
+
+
 def rectification_report(
-    *, issuer: Unit, problems, subject: str, addressee: str, today: dt.date | None = None
+    *,
+    issuer: Unit,
+    problems,
+    subject: str,
+    addressee: str,
+    today: dt.date | None = None,
+    root: Unit | None = None,
 ) -> Draft:
-    """整改情况报告 for a unit or a campaign, with the reconciled counts (R-RCT-4)."""
+    """整改情况报告 for a unit (subtree, `root`) or a campaign, with the reconciled counts (R-RCT-4)."""
     today = today or clock.today()
-    _, total = statistics(problems, by="unit", today=today)
+    by_unit, total = statistics(problems, by="unit", today=today)
     by_cat, _ = statistics(problems, by="category", today=today)
+    if root is not None and len(by_unit) > 15:
+        by_unit = rollup(by_unit, root)
+    else:
+        _short_labels(by_unit)
     open_items = list(
         problems.exclude(status=ProblemStatus.CLOSED)
         .select_related("org_unit")
         .order_by("deadline", "pk")[:20]
     )
+    n_open = total.total - total.done
+    stat_header = ["应整改", "已整改", "正在整改", "未启动", "逾期", "整改率"]
+
+    def stat_cells(r):
+        return [r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate]
+
     body = [
         ["p", f"按照有关要求，现将{subject}整改工作情况报告如下。"],
         ["h1", "一、整改总体情况"],
         ["p", f"截至{chinese_date(today)}，{_counts_sentence(total)}。"],
+        ["h2", "（一）分单位情况"],
         [
             "table",
-            [["问题类别", "应整改", "已整改", "正在整改", "未启动", "整改率"]]
-            + [[r.label, r.total, r.done, r.in_progress, r.not_started, r.rate] for r in by_cat],
+            [["单位", *stat_header]]
+            + [[r.label, *stat_cells(r)] for r in by_unit]
+            + [["合计", *stat_cells(total)]],
         ],
+        ["h2", "（二）分类别情况"],
+        ["table", [["问题类别", *stat_header]] + [[r.label, *stat_cells(r)] for r in by_cat]],
         ["h1", "二、尚未完成整改的问题"],
     ]
     if open_items:
+        if n_open > len(open_items):
+            body.append(["p", f"尚未完成整改的问题共{n_open}个，按整改时限先后列出前{len(open_items)}个。"])
         body.append(
             [
                 "table",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -260,8 +261,23 @@ def _page_line(
     paragraph._p.append(etree.fromstring(xml))
 
 
+_CODE_HYPHEN = re.compile(r"(?<=[0-9A-Za-z])-(?=[0-9A-Za-z])")
+
+
 def _add_text(paragraph, text, east_asia=FANGSONG, size=SIZE_3, **kw):
-    run = paragraph.add_run(text)
+    """A run of text; hyphens inside codes (WT-2026-00001, 0000-1234567) do not break a line."""
+    if not _CODE_HYPHEN.search(text):
+        run = paragraph.add_run(text)
+    else:
+        run = paragraph.add_run()
+        for i, piece in enumerate(_CODE_HYPHEN.split(text)):
+            if i:
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = piece
+                run._r.append(t)
     _set_run_font(run, east_asia, size, **kw)
     return run
 
@@ -439,12 +455,13 @@ def render(spec: OfficialDocument) -> bytes:
                 # a later name aligns with the first name: 2 chars indent + "附件：" (3 chars)
                 _add_text(_fmt(doc.add_paragraph(), left_chars=5), f"{i}. {name}")
 
-    sign = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2, before_lines=2)
+    # 署名: one empty line below the body (下空一行), 2 characters from the right
+    sign = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=2, before_lines=1)
     _add_text(sign, spec.signature)
     date = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     _add_text(date, chinese_date(spec.date))
     if spec.note:
-        note = _fmt(doc.add_paragraph(), first_line_chars=2, before_lines=1)
+        note = _fmt(doc.add_paragraph(), first_line_chars=2)  # 附注: the line right below the date
         _add_text(note, f"（{spec.note}）")
 
     for i, (att_title, blocks) in enumerate(spec.attachment_pages, start=1):
@@ -494,92 +511,201 @@ def _blocks(doc, blocks: list[Block]):
             _add_text(para, block.text)
 
 
+CELL_CHAR_MM = SIZE_4.pt * 25.4 / 72  # one 4号 character
+CELL_MARGIN_TWIPS = 57  # left and right cell margins: 1 mm each (narrower than Word's 0.19 cm)
+CELL_PAD_MM = 2.4  # both margins and a little air
+CELL_LINE = Pt(20)  # exact line height inside table cells (4号 text, off the document grid)
+_UNBREAKABLE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|[\d.,%—-]*)$")
+
+
+def _display_len(text: str) -> float:
+    """Width of a text in 4号 characters: CJK and full-width 1, ASCII about half, plus the quarter
+    space Word and LibreOffice put between CJK and Western characters (autoSpaceDE/DN)."""
+    width, prev = 0.0, None
+    for ch in text:
+        wide = ord(ch) >= 0x2E80
+        width += 1.0 if wide else 0.55
+        if prev is not None and wide != prev and ch.strip():
+            width += 0.25
+        prev = wide
+    return width
+
+
+def column_widths(rows: list[list[str]], total_mm: float = TEXT_WIDTH_MM) -> list[float]:
+    """Column widths (mm) adding up to the 版心 width. Numbers, rates, dates and short texts get
+    what their longest cell needs and never wrap; text columns may wrap (a long one down to 10
+    characters, a short one to 4); the room left is shared by water-filling, so short text
+    columns are satisfied first and the longest text gets the rest."""
+    char, pad = CELL_CHAR_MM, CELL_PAD_MM
+    natural, minimum = [], []
+    for c in range(len(rows[0])):
+        cells = [str(r[c]) for r in rows[1:] if c < len(r)]
+        head = _display_len(str(rows[0][c]))
+        body = max((_display_len(t) for t in cells), default=0.0)
+        natural.append(max(head, body) * char + pad)
+        if all(_UNBREAKABLE.match(t) for t in cells) or body <= 5:
+            floor = max(head, body)
+        else:
+            floor = max(head, 10.0 if body > 30 else 4.0)
+        minimum.append(min(floor * char + pad, natural[-1]))
+    if sum(natural) <= total_mm:
+        extra = total_mm - sum(natural)
+        return [w + extra * w / sum(natural) for w in natural]
+    room = total_mm - sum(minimum)
+    if room <= 0:
+        return [w * total_mm / sum(minimum) for w in minimum]
+    widths = list(minimum)
+    while room > 1e-6:
+        hungry = [i for i, w in enumerate(widths) if natural[i] - w > 1e-6]
+        step = min(room / len(hungry), min(natural[i] - widths[i] for i in hungry))
+        for i in hungry:
+            widths[i] += step
+        room -= step * len(hungry)
+    return widths
+
+
+def _cell_paragraph(para, text: str, *, header: bool, align):
+    pf = para.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = CELL_LINE
+    pf.space_before = Pt(2)
+    pf.space_after = Pt(2)
+    para.alignment = align
+    _no_grid(para)
+    _add_text(para, text, HEITI if header else FANGSONG, SIZE_4)
+
+
 def _table(doc, block: Block):
     rows = block.rows
+    widths = block.widths_mm or column_widths(rows)
     tbl = doc.add_table(rows=len(rows), cols=len(rows[0]))
     tbl.style = doc.styles["Table Grid"]
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl.autofit = False  # w:tblLayout fixed: the widths below are kept
+    tblpr = tbl._tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(round(sum(widths) * TWIPS_PER_MM)))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tblpr.find(qn("w:tblLayout")).addnext(margins)  # schema order: … tblLayout, tblCellMar, tblLook
+    for col, w in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(round(w * TWIPS_PER_MM)))
+    numeric = [all(_display_len(str(r[c])) <= 8 for r in rows[1:]) for c in range(len(rows[0]))]
     for r, row in enumerate(rows):
+        tr = tbl.rows[r]._tr
+        trpr = tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+        if r == 0:
+            trpr.append(OxmlElement("w:tblHeader"))  # the header row repeats on every page
         for c, value in enumerate(row):
             cell = tbl.cell(r, c)
-            if block.widths_mm:
-                cell.width = Mm(block.widths_mm[c])
-            para = cell.paragraphs[0]
-            para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            para.alignment = (
-                WD_ALIGN_PARAGRAPH.CENTER if r == 0 or len(value) < 8 else WD_ALIGN_PARAGRAPH.LEFT
-            )
-            _add_text(para, value, HEITI if r == 0 else FANGSONG, SIZE_4)
+            cell.width = Mm(widths[c])
+            centred = r == 0 or numeric[c]
+            align = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
+            _cell_paragraph(cell.paragraphs[0], str(value), header=r == 0, align=align)
+            tcpr = cell._tc.get_or_add_tcPr()
+            valign = OxmlElement("w:vAlign")
+            valign.set(qn("w:val"), "center")
+            tcpr.append(valign)
     doc.add_paragraph()
 
 
+IMPRINT_ROW_MM = 7.5  # height of one 版记 row (4号 text and a little air)
+
+TEXTBOX_XML = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" '
+    'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+    '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+    '<wp:docPr id="{id}" name="版记"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+    "<wps:txbx><w:txbxContent/></wps:txbx>"
+    '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
+    'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>'
+    "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+)
+
+
 def _imprint(doc, spec: OfficialDocument):
-    """版记 as a table floating at the bottom of the last page's 版心, ruled 0.35/0.25/0.35 mm."""
+    """版记 at the foot of the last page's 版心: a borderless text box anchored to the last
+    paragraph, aligned to the bottom margin (Word and LibreOffice both honour a page-aligned
+    anchored frame; a floating table's tblpPr is ignored by LibreOffice). Rules 0.35 mm above
+    the first row and below the last, 0.25 mm between rows; 抄送 and 印发 in 4号 仿宋, 1
+    character in; the box wraps top-and-bottom, so body text never runs under it — when the last
+    page has no room left the box moves to a new page with its anchor."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
     rows = []
     if spec.cc:
         rows.append(("cc", f"抄送：{'，'.join(spec.cc)}。"))
-    rows.append(("print", spec.printer))
-    tbl = doc.add_table(rows=len(rows), cols=2)
-    tblpr = tbl._tbl.tblPr
-    pos = OxmlElement("w:tblpPr")
-    # pinned to the foot of the 版心: the last rule sits on the bottom margin line
-    height_mm = 9 * len(rows)
-    top_mm = 297 - (297 - 37 - TEXT_HEIGHT_MM) - height_mm
-    for k, v in (
-        ("w:vertAnchor", "page"),
-        ("w:horzAnchor", "margin"),
-        ("w:tblpY", str(int(top_mm * TWIPS_PER_MM))),
-        ("w:tblpXSpec", "center"),
-    ):
-        pos.set(qn(k), v)
-    style = tblpr.find(qn("w:tblStyle"))
-    if style is not None:
-        style.addnext(pos)  # schema order: tblStyle, tblpPr, …
-    else:
-        tblpr.insert(0, pos)
-    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tblw = tblpr.find(qn("w:tblW"))
-    tblw.set(qn("w:type"), "dxa")
-    # a hair under the 版心 width: LibreOffice keeps a full-width floating table inline
-    tblw.set(qn("w:w"), str(int(TEXT_WIDTH_MM * TWIPS_PER_MM) - 6))
-    widths = (Mm(TEXT_WIDTH_MM / 2), Mm(TEXT_WIDTH_MM / 2))
+    if spec.printer:
+        rows.append(("print", spec.printer))
+    if not rows:
+        return
+    height = IMPRINT_ROW_MM * len(rows)
+    xml = TEXTBOX_XML.format(
+        cx=int(TEXT_WIDTH_MM * EMU_PER_MM),
+        cy=int(height * EMU_PER_MM),
+        id=next(_SHAPE_IDS),
+        z=next(_SHAPE_IDS),
+    )
+    run = parse_xml(xml)  # the oxml parser: paragraphs inside keep python-docx's element classes
+    content = run.find(".//" + qn("w:txbxContent"))
     thick, thin = "8", "6"  # eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ 0.75 pt
+    one_char = int(SIZE_4.pt * 20)
     for i, (kind, text) in enumerate(rows):
-        left, right = tbl.cell(i, 0), tbl.cell(i, 1)
-        left.width, right.width = widths
-        if kind == "cc":
-            merged = left.merge(right)
-            para = merged.paragraphs[0]
-            _fmt(para, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, exact=False)
-            _add_text(para, text, FANGSONG, SIZE_4)
-            cells = [merged]
+        p_el = OxmlElement("w:p")
+        content.append(p_el)
+        para = Paragraph(p_el, None)
+        pf = para.paragraph_format
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(IMPRINT_ROW_MM * 72 / 25.4 - 2)
+        pf.space_before = Pt(1)
+        pf.space_after = Pt(1)
+        ppr = p_el.get_or_add_pPr()
+        if i == 0:
+            _border(para, "top", size_eighths=int(thick), color="000000", space=1)
+        if i == len(rows) - 1:
+            _border(para, "bottom", size_eighths=int(thick), color="000000", space=1)
         else:
-            lp, rp = left.paragraphs[0], right.paragraphs[0]
-            _fmt(lp, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, exact=False)
-            _add_text(lp, text, FANGSONG, SIZE_4)
-            _fmt(rp, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=1, exact=False)
-            _add_text(rp, f"{chinese_date(spec.print_date or spec.date)}印发", FANGSONG, SIZE_4)
-            cells = [left, right]
-        for cell in cells:
-            tcpr = cell._tc.get_or_add_tcPr()
-            borders = OxmlElement("w:tcBorders")
-            top = OxmlElement("w:top")
-            top.set(qn("w:val"), "single")
-            top.set(qn("w:sz"), thick if i == 0 else thin)
-            top.set(qn("w:color"), "000000")
-            borders.append(top)
-            if i == len(rows) - 1:
-                bottom = OxmlElement("w:bottom")
-                bottom.set(qn("w:val"), "single")
-                bottom.set(qn("w:sz"), thick)
-                bottom.set(qn("w:color"), "000000")
-                borders.append(bottom)
-            for side in ("left", "right"):
-                el = OxmlElement(f"w:{side}")
-                el.set(qn("w:val"), "nil")
-                borders.append(el)
-            tcpr.append(borders)
-    doc.add_paragraph()  # a body never ends with a table (Word and LibreOffice both need a last paragraph)
+            _border(para, "bottom", size_eighths=int(thin), color="000000", space=1)
+        if kind == "print":
+            tabs = OxmlElement("w:tabs")
+            tab = OxmlElement("w:tab")
+            tab.set(qn("w:val"), "right")
+            tab.set(qn("w:pos"), str(int(TEXT_WIDTH_MM * TWIPS_PER_MM) - one_char))
+            tabs.append(tab)
+            ppr.find(qn("w:pBdr")).addnext(tabs)
+        ind = OxmlElement("w:ind")  # text 1 character in; the rules keep the full width
+        ind.set(qn("w:firstLine"), str(one_char))
+        ppr.append(ind)
+        _no_grid(para)
+        if kind == "cc":
+            _add_text(para, text, FANGSONG, SIZE_4)
+        else:
+            _add_text(para, text, FANGSONG, SIZE_4)
+            tab_run = para.add_run()
+            tab_run._r.append(OxmlElement("w:tab"))
+            _add_text(para, f"{chinese_date(spec.print_date or spec.date)}印发", FANGSONG, SIZE_4)
+    anchor = doc.add_paragraph()
+    _fmt(anchor, exact=False)
+    anchor.paragraph_format.line_spacing = Pt(1)
+    anchor.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    _no_grid(anchor)
+    anchor._p.append(run)
 
 
 def _deterministic_zip(data: bytes) -> bytes:

@@ -79,6 +79,17 @@ def document_draft(
     problems=(),
 ) -> IssuedDocument:
     require(actor, "documents.add_issueddocument", org_unit, "您无权以该单位名义起草公文")
+    if recipient is not None and not recipient.is_descendant_of(org_unit):
+        raise ValidationError({"recipient": "主送单位须是发文机关的下级单位"})
+    problems = list(problems)
+    for p in problems:
+        if not p.org_unit.is_descendant_of(recipient or org_unit):
+            raise ValidationError(f"问题{p.code}不属于{(recipient or org_unit).display_name}")
+    if kind == DocumentKind.ASSIGNMENT_LETTER:
+        if not problems:
+            raise ValidationError({"problems": "请至少选择一个要交办的问题"})
+        _check_not_yet_assigned(problems)
+    note = f"联系人：{actor.full_name}" + (f"，电话：{actor.phone}" if getattr(actor, "phone", "") else "")
     doc = IssuedDocument(
         org_unit=org_unit,
         recipient=recipient,
@@ -93,7 +104,7 @@ def document_draft(
         campaign=campaign,
         year=clock.today().year,
         created_by=actor,
-        note=f"联系人：{actor.full_name}",
+        note=note,
     )
     doc.full_clean()
     doc.save()
@@ -106,6 +117,43 @@ def document_draft(
         changes={"kind": kind, "title": draft.title, "data_as_of": draft.data_as_of},
     )
     return doc
+
+
+def check_order(problem, today) -> None:
+    """督办单 is the ladder's step for an open problem past its deadline (R-WRN-2)."""
+    from rectification.choices import ProblemStatus
+
+    if problem.status == ProblemStatus.CLOSED:
+        raise ValidationError("该问题已销号，无需督办")
+    if problem.deadline >= today:
+        raise ValidationError("该问题尚未逾期，督办单用于逾期未完成整改的问题")
+
+
+def order_blocked(problem, today) -> str:
+    try:
+        check_order(problem, today)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return ""
+
+
+def _check_not_yet_assigned(problems, exclude=None) -> None:
+    """A problem is assigned by one issued 交办函 only."""
+    taken = (
+        IssuedDocument.problems.through.objects.filter(
+            problem__in=[p.pk for p in problems],
+            issueddocument__kind=DocumentKind.ASSIGNMENT_LETTER,
+            issueddocument__status=IssuedDocument.Status.ISSUED,
+        )
+        .exclude(issueddocument=exclude)
+        .select_related("problem", "issueddocument")
+        .order_by("problem__code")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            f"问题{taken.problem.code}已由{taken.issueddocument.doc_number}交办，不能重复交办"
+        )
 
 
 @transaction.atomic
@@ -188,6 +236,8 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
     if doc.status == IssuedDocument.Status.ISSUED:
         raise ValidationError("该公文已签发")
+    if doc.kind == DocumentKind.ASSIGNMENT_LETTER:
+        _check_not_yet_assigned(list(doc.problems.all()), exclude=doc)
     year = clock.today().year
     doc.year = year
     doc.number = next_in_sequence(f"document:{doc.org_unit_id}", year)
@@ -203,17 +253,22 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     doc.storage_name, doc.sm3, doc.size = name, crypto.sm3_hex(data), len(data)
     doc.status = IssuedDocument.Status.ISSUED
     doc.save()
-    if doc.kind == DocumentKind.ASSIGNMENT_LETTER:
+    if doc.kind in (DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER):
         from rectification.choices import ProblemEventKind
         from rectification.models import ProblemEvent
 
+        kind = (
+            ProblemEventKind.LETTER
+            if doc.kind == DocumentKind.ASSIGNMENT_LETTER
+            else ProblemEventKind.ESCALATED
+        )
         ProblemEvent.objects.bulk_create(
             ProblemEvent(
                 problem=p,
-                kind=ProblemEventKind.LETTER,
+                kind=kind,
                 actor=actor,
                 at=doc.issued_at,
-                note=f"{doc.doc_number}《{doc.title}》",
+                note=f"{doc.get_kind_display()}{doc.doc_number}《{doc.title}》",
             )
             for p in doc.problems.all()
         )
@@ -236,3 +291,9 @@ def document_bytes(*, actor: User, document: IssuedDocument) -> bytes:
         data = gbt9704.render(to_spec(document))
     record(actor=actor, action="documents.document.downloaded", obj=document)
     return data
+
+
+def download_name(document: IssuedDocument) -> str:
+    """示卫督〔2026〕3号 关于….docx; a draft: （草稿）关于….docx."""
+    name = f"{document.doc_number} {document.title}" if document.doc_number else f"（草稿）{document.title}"
+    return re.sub(r'[\\/:*?"<>|\r\n]', "", name)[:150] + ".docx"

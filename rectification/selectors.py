@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import Length
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from rectification.choices import ProblemStatus
-from rectification.models import Problem
-from tasks.lights import deadline_light_expression
+from core import scoping
+from org.models import PATH_WIDTH, Unit
+from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
+from rectification.models import Problem, ProblemCategory, ReCheck
+from tasks.lights import LightResult, deadline_light_expression, for_deadline
 
 DONE = Q(status=ProblemStatus.CLOSED)
 IN_PROGRESS = Q(status__in=[ProblemStatus.IN_PROGRESS, ProblemStatus.RECTIFIED])
@@ -29,12 +34,31 @@ def problems_visible(user):
     return Problem.objects.visible_to(user, "rectification.view_problem")
 
 
-def problem_ledger(user, today: dt.date):
+LEDGER_DEFERRED = ("requirement", "measures", "source_note")
+
+
+def problem_ledger(user, today: dt.date, perm: str = "rectification.view_problem"):
+    """The problems `user` may see (or export, perm="rectification.export_problem"), each with
+    `light` computed by the database (tasks.lights.deadline_light_expression)."""
     return (
-        problems_visible(user)
+        Problem.objects.visible_to(user, perm)
         .select_related("org_unit", "found_by_unit", "category", "campaign")
-        .annotate(light=deadline_light_expression(today, done=DONE, due_field="deadline"))
+        .defer(*LEDGER_DEFERRED)
+        .annotate(light=light_annotation(today))
     )
+
+
+def light_annotation(today: dt.date):
+    return deadline_light_expression(today, done=DONE, due_field="deadline")
+
+
+def light_of(problem, today: dt.date) -> LightResult:
+    """The same rule in Python, with the reason in words (R-WRN-1)."""
+    return for_deadline(done=problem.status == ProblemStatus.CLOSED, due=problem.deadline, today=today)
+
+
+def overdue_q(today: dt.date) -> Q:
+    return Q(deadline__lt=today) & ~DONE
 
 
 @dataclass
@@ -70,7 +94,7 @@ def statistics(queryset, *, by: str, today: dt.date) -> tuple[list[StatRow], Sta
     One GROUP BY query whatever the number of groups.
     """
     key, label_field = GROUPS[by]
-    overdue = Q(deadline__lt=today) & ~DONE
+    overdue = overdue_q(today)
     values = [key] + ([label_field] if label_field else [])
     rows = (
         queryset.order_by()
@@ -110,3 +134,210 @@ def statistics(queryset, *, by: str, today: dt.date) -> tuple[list[StatRow], Sta
         ),
     )
     return out, total
+
+
+# --- ledger page helpers ------------------------------------------------------------------------
+
+_PK_MARK = "987654321"
+_STATUS_LABELS = dict(ProblemStatus.choices)
+_SEVERITY_LABELS = dict(Severity.choices)
+_SOURCE_LABELS = dict(ProblemSource.choices)
+
+
+def with_light_reasons(rows, today: dt.date) -> list:
+    """Attach `light_info`, `url` and the labels to each shown row, without queries."""
+    rows = list(rows)
+    detail = reverse("rectification:problem_detail", args=[_PK_MARK])
+    for row in rows:
+        row.light_info = light_of(row, today)
+        row.url = detail.replace(_PK_MARK, str(row.pk))
+        row.status_label = _STATUS_LABELS.get(row.status, row.status)
+        row.severity_label = _SEVERITY_LABELS.get(row.severity, row.severity)
+        row.source_label = _SOURCE_LABELS.get(row.source, row.source)
+    return rows
+
+
+def unit_choices(user, selected: Unit | None = None, depth_below: int = 2) -> list[Unit]:
+    """Units offered in the ledger's unit picker: visible units down to `depth_below` levels
+    under the top of the user's grants, in tree order (deeper units still filter by id)."""
+    grants = scoping.grants_for(user, "rectification.view_problem")
+    if not grants:
+        return []
+    max_path = min(len(g.path) for g in grants) + depth_below * PATH_WIDTH
+    units = list(
+        Unit.objects.annotate(path_len=Length("path"))
+        .filter(scoping.units_q(user, "rectification.view_problem"), is_active=True, path_len__lte=max_path)
+        .order_by("path")
+        .only("id", "name", "short_name", "depth", "path")
+    )
+    if selected is not None and all(u.pk != selected.pk for u in units):
+        units.append(selected)
+    top = min((u.depth for u in units), default=0)
+    for u in units:
+        u.indent = "　" * max(0, u.depth - top)
+    return units
+
+
+def campaign_options(user):
+    """Campaigns the user may pick in the filters: those of problems the user may see."""
+    from supervision.models import Campaign
+
+    if user is None or not user.is_authenticated:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(pk__in=problems_visible(user).values("campaign_id")).only(
+        "id", "code", "theme"
+    )
+
+
+def unit_options(user):
+    if user is None or not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(scoping.units_q(user, "rectification.view_problem"))
+
+
+def active_categories():
+    return ProblemCategory.objects.filter(is_active=True)
+
+
+# --- detail ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LadderStep:
+    level: int
+    label: str
+    days: int
+    planned_on: dt.date
+    step: object  # Escalation or None
+
+
+@dataclass
+class ProblemDetail:
+    problem: Problem
+    light: LightResult
+    evidence: list
+    events: list
+    rechecks: list
+    escalations: list
+    ladder: list
+    documents: list
+    campaign_visible: bool
+    record_visible: bool
+    actions: dict = field(default_factory=dict)
+    blocked: dict = field(default_factory=dict)
+
+
+def problem_detail(user, pk: int, today: dt.date) -> ProblemDetail:
+    """Everything the detail page shows, in a constant number of queries, and the actions the
+    viewer may take decided by rectification.rules (the checks the services run)."""
+    from documents.models import IssuedDocument
+    from rectification import rules
+    from rectification.services import ESCALATION_DAYS
+    from supervision.models import Campaign, InspectionRecord
+
+    problem = get_object_or_404(
+        problems_visible(user).select_related(
+            "org_unit",
+            "found_by_unit",
+            "category",
+            "campaign",
+            "record",
+            "record__org_unit",
+            "created_by",
+            "verified_by",
+        ),
+        pk=pk,
+    )
+    evidence = list(problem.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
+    events = list(problem.events.select_related("actor__unit"))
+    rechecks = list(problem.rechecks.select_related("checked_by"))
+    escalations = list(problem.escalations.select_related("actor"))
+    taken = {e.level: e for e in escalations}
+    ladder = [
+        LadderStep(
+            level=int(level),
+            label=EscalationLevel(level).label,
+            days=max(days, 1),
+            planned_on=problem.deadline + dt.timedelta(days=max(days, 1)),
+            step=taken.get(int(level)),
+        )
+        for level, days in ESCALATION_DAYS.items()
+    ]
+    documents = list(
+        IssuedDocument.objects.visible_to(user, "documents.view_issueddocument")
+        .filter(pk__in=problem.documents.values("pk"))
+        .order_by("-created_at", "-id")
+    )
+    campaign_visible = bool(
+        problem.campaign_id
+        and Campaign.objects.visible_to(user, "supervision.view_campaign")
+        .filter(pk=problem.campaign_id)
+        .exists()
+    )
+    record_visible = bool(
+        problem.record_id
+        and InspectionRecord.objects.visible_to(user, "supervision.view_inspectionrecord")
+        .filter(pk=problem.record_id)
+        .exists()
+    )
+    has_evidence = bool(evidence)
+    checks = {
+        "start": (rules.check_start, user, problem),
+        "evidence": (rules.check_add_evidence, user, problem),
+        "submit": (rules.check_submit, user, problem, has_evidence),
+        "verify": (rules.check_verify, user, problem),
+        "recheck": (rules.check_recheck, user, problem),
+        "escalate": (rules.check_escalate, user, problem, today),
+    }
+    actions = {name: rules.allowed(*check) for name, check in checks.items()}
+    # the reason an action the user's side would take is not open yet (e.g. 佐证 missing)
+    blocked = {}
+    if not actions["submit"] and actions["evidence"] and problem.status == ProblemStatus.IN_PROGRESS:
+        blocked["submit"] = rules.reason(*checks["submit"])
+    return ProblemDetail(
+        problem=problem,
+        light=light_of(problem, today),
+        evidence=evidence,
+        events=events,
+        rechecks=rechecks,
+        escalations=escalations,
+        ladder=ladder,
+        documents=documents,
+        campaign_visible=campaign_visible,
+        record_visible=record_visible,
+        actions=actions,
+        blocked=blocked,
+    )
+
+
+def problem_for_action(user, pk: int):
+    """One problem in the viewer's scope for an action page (outside → 404)."""
+    return get_object_or_404(
+        problems_visible(user).select_related("org_unit", "found_by_unit", "category"), pk=pk
+    )
+
+
+# --- 回头看 ----------------------------------------------------------------------------------------
+
+
+def recheck_candidates(user):
+    """Closed problems `user` may re-check (rectification.rules.check_recheck as a filter): found
+    by a unit where the user holds the 回头看 permission, and not rectified by a unit the user
+    belongs to (the user's unit or one above it)."""
+    qs = Problem.objects.filter(
+        scoping.scope_q(user, "rectification.recheck_problem", ("found_by_unit",)),
+        status=ProblemStatus.CLOSED,
+    )
+    if user.unit_id:
+        path = user.unit.path
+        own = [path[:end] for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
+        qs = qs.exclude(org_unit__path__in=own)
+    return qs
+
+
+def recheck_history(user, limit: int = 20):
+    return (
+        ReCheck.objects.filter(problem__in=problems_visible(user).values("pk"))
+        .select_related("problem__org_unit", "checked_by")
+        .order_by("-checked_on", "-id")[:limit]
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import record
@@ -22,6 +22,7 @@ from notifications.models import Message
 from notifications.services import notify
 from org.models import Unit, User
 from org.selectors import users_with_perm_at
+from rectification import rules
 from rectification.choices import EscalationLevel, ProblemEventKind, ProblemStatus
 from rectification.models import Escalation, Problem, ProblemCategory, ProblemEvent, ReCheck
 
@@ -56,9 +57,7 @@ def problem_create(
     record_=None,
     finding=None,
 ) -> Problem:
-    require(actor, "rectification.add_problem", found_by_unit, "您无权以该单位名义登记问题")
-    if not org_unit.is_descendant_of(found_by_unit):
-        raise ValidationError({"org_unit": "整改单位须是发现单位本身或其下级单位"})
+    rules.check_create(actor, found_by_unit, org_unit)
     if not description.strip():
         raise ValidationError({"description": "请填写问题描述"})
     found_on = found_on or clock.today()
@@ -136,10 +135,8 @@ def problem_from_finding(
 def problem_start(
     *, actor: User, problem: Problem, measures: str, responsible_person: str, version: int | None = None
 ) -> Problem:
-    require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以制定整改措施")
     problem = _locked(problem, version)
-    if problem.status not in (ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS):
-        raise ValidationError("该问题当前不能修改整改措施")
+    rules.check_start(actor, problem)
     if not measures.strip():
         raise ValidationError({"measures": "请填写整改措施"})
     if not responsible_person.strip():
@@ -163,22 +160,27 @@ def problem_start(
 def problem_add_evidence(*, actor: User, problem: Problem, upload) -> None:
     from reporting.services import attachment_store
 
-    require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以上传整改佐证")
-    if problem.status == ProblemStatus.CLOSED:
-        raise ValidationError("已销号的问题不能再上传佐证")
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    rules.check_add_evidence(actor, problem)
     att = attachment_store(actor=actor, upload=upload, org_unit=problem.org_unit, purpose="rectification")
     problem.evidence.add(att)
+    _event(problem, ProblemEventKind.UPDATED, actor, f"上传整改佐证：{att.original_name}")
+    return att
+
+
+@transaction.atomic
+def problem_add_evidence_many(*, actor: User, problem: Problem, uploads) -> list:
+    """Several evidence files at once, all or nothing."""
+    if not uploads:
+        raise ValidationError({"files": "请选择要上传的佐证文件"})
+    return [problem_add_evidence(actor=actor, problem=problem, upload=u) for u in uploads]
 
 
 @transaction.atomic
 def problem_submit(*, actor: User, problem: Problem, note: str, version: int | None = None) -> Problem:
     """整改完成，提交验收: evidence is required."""
-    require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以提交整改结果")
     problem = _locked(problem, version)
-    if problem.status != ProblemStatus.IN_PROGRESS:
-        raise ValidationError("须先制定整改措施（整改中）才能提交验收")
-    if not problem.evidence.exists():
-        raise ValidationError("提交验收须上传整改佐证材料")
+    rules.check_submit(actor, problem, problem.evidence.exists())
     if not note.strip():
         raise ValidationError({"note": "请填写整改情况"})
     problem.status = ProblemStatus.RECTIFIED
@@ -197,24 +199,15 @@ def problem_submit(*, actor: User, problem: Problem, note: str, version: int | N
     return problem
 
 
-def _check_verifier(actor: User, problem: Problem, what: str) -> None:
-    require(actor, "rectification.verify_problem", problem.found_by_unit, f"只有发现单位一方可以{what}")
-    if actor.unit_id and actor.unit.is_descendant_of(problem.org_unit):
-        raise PermissionDenied(f"整改单位的人员不能{what}本单位的整改")
-
-
 @transaction.atomic
 def problem_verify(
     *, actor: User, problem: Problem, approve: bool, note: str = "", version: int | None = None
 ) -> Problem:
     """验收: 销号 with evidence by a verifier outside the rectifying unit, or 退回 with a reason."""
-    _check_verifier(actor, problem, "验收销号")
     problem = _locked(problem, version)
-    if problem.status != ProblemStatus.RECTIFIED:
-        raise ValidationError("该问题尚未提交整改结果")
+    rules.check_verify(actor, problem)
     if approve:
-        if not problem.evidence.exists():
-            raise ValidationError("没有整改佐证，不能销号")
+        rules.check_close(actor, problem, problem.evidence.exists())
         problem.status = ProblemStatus.CLOSED
         problem.closed_at = clock.now()
         problem.verified_by = actor
@@ -253,10 +246,8 @@ def recheck_record(
     *, actor: User, problem: Problem, passed: bool, note: str, sampled: bool = False, batch: str = ""
 ) -> ReCheck:
     """回头看: a failed re-check reopens the item (重新整改) and counts as a regression."""
-    _check_verifier(actor, problem, "回头看")
     problem = _locked(problem)
-    if problem.status != ProblemStatus.CLOSED:
-        raise ValidationError("只有已销号的问题可以回头看")
+    rules.check_recheck(actor, problem)
     if not note.strip():
         raise ValidationError({"note": "请填写复查情况"})
     check = ReCheck.objects.create(
@@ -294,6 +285,17 @@ def recheck_record(
     return check
 
 
+@transaction.atomic
+def recheck_record_many(*, actor: User, results, sampled: bool = False, batch: str = "") -> list[ReCheck]:
+    """One 回头看 batch: results is [(problem, passed, note)]; all recorded or none."""
+    if not results:
+        raise ValidationError("请至少填写一个问题的复查结果")
+    return [
+        recheck_record(actor=actor, problem=p, passed=passed, note=note, sampled=sampled, batch=batch)
+        for p, passed, note in results
+    ]
+
+
 ESCALATION_DAYS = {  # days overdue at which each step of the ladder is taken (R-WRN-2)
     EscalationLevel.REMIND: 0,
     EscalationLevel.URGE: 3,
@@ -305,18 +307,15 @@ ESCALATION_DAYS = {  # days overdue at which each step of the ladder is taken (R
 
 @transaction.atomic
 def problem_escalate(
-    *, actor: User | None, problem: Problem, level: int, note: str = ""
+    *, actor: User | None, problem: Problem, level: int, note: str = "", today: dt.date | None = None
 ) -> Escalation | None:
     """Take one step of the ladder 提醒 → 催办 → 督办单 → 列入通报 → 建议问责 (each once, in order)."""
+    problem = _locked(problem)
     if actor is not None:
         require(actor, "rectification.escalate_problem", problem.found_by_unit, "您无权督办该问题")
-    problem = _locked(problem)
-    if problem.status == ProblemStatus.CLOSED:
-        raise ValidationError("已销号的问题无需督办")
-    if level <= problem.escalation:
-        return None
-    if level != problem.escalation + 1:
-        raise ValidationError("督办须逐级进行")
+    if problem.status != ProblemStatus.CLOSED and level <= problem.escalation:
+        return None  # already taken: the scan may run twice
+    rules.check_escalation_state(problem, level, today or clock.today())
     step = Escalation.objects.create(problem=problem, level=level, at=clock.now(), actor=actor, note=note)
     problem.escalation = level
     problem.save()
@@ -354,7 +353,11 @@ def escalation_scan(*, today: dt.date | None = None) -> int:
         target = max((lvl for lvl, d in ESCALATION_DAYS.items() if days >= d), default=0)
         while problem.escalation < target:
             step = problem_escalate(
-                actor=None, problem=problem, level=problem.escalation + 1, note=f"逾期{days}天，系统自动督办"
+                actor=None,
+                problem=problem,
+                level=problem.escalation + 1,
+                note=f"逾期{days}天，系统自动督办",
+                today=today,
             )
             problem.refresh_from_db(fields=["escalation"])
             steps += 1 if step else 0

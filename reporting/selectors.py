@@ -437,6 +437,12 @@ def attachment_for(user, pk: int):
 
     visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("pk")
     in_scope = Attachment.objects.visible_to(user, "reporting.view_attachment").values("pk")
+    from rectification.models import Problem
+
+    # 整改佐证: whoever may see the problem may read its evidence (both sides of the rectification)
+    problem_evidence = Problem.evidence.through.objects.filter(
+        problem__in=Problem.objects.visible_to(user, "rectification.view_problem").values("pk")
+    ).values("attachment_id")
     return (
         Attachment.objects.filter(pk=pk)
         .filter(
@@ -444,6 +450,7 @@ def attachment_for(user, pk: int):
             | Q(assignment__task_id__in=visible_tasks)
             | Q(report__assignment__task_id__in=visible_tasks)
             | Q(milestone__task_id__in=visible_tasks)
+            | Q(pk__in=problem_evidence)
         )
         .first()
     )

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from audit.services import record
@@ -25,6 +25,39 @@ from supervision.models import (
     ItemCheck,
 )
 
+# --- rules: who may do what to a campaign, right now ------------------------------------------------
+# Each check raises PermissionDenied (wrong person) or ValidationError (wrong state) with the Chinese
+# reason. The services call them before they write and the pages call the very same checks (through
+# `allowed()`) to decide which forms and buttons to show.
+
+DRAWABLE = (CampaignStatus.DRAFT, CampaignStatus.DRAWN)
+
+
+def allowed(check, *args, **kwargs) -> bool:
+    try:
+        check(*args, **kwargs)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def check_draw(actor: User, campaign: Campaign) -> None:
+    require(actor, "supervision.draw_campaign", campaign.org_unit, "您无权为该督查抽签")
+    if campaign.status not in DRAWABLE:
+        raise ValidationError("检查已开始，不能重新抽签")
+
+
+def check_inspect(actor: User, campaign: Campaign) -> None:
+    require(actor, "supervision.inspect_campaign", campaign.org_unit, "您无权录入该督查的检查记录")
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError("督查已结束，不能再录入检查记录")
+
+
+def check_close(actor: User, campaign: Campaign) -> None:
+    require(actor, "supervision.change_campaign", campaign.org_unit, "您无权结束该督查")
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError("督查已结束")
+
 
 @transaction.atomic
 def campaign_create(
@@ -41,6 +74,8 @@ def campaign_create(
     inspector_pool=(),
 ) -> Campaign:
     require(actor, "supervision.add_campaign", org_unit, "您无权以该单位名义组织督查")
+    if end_date < start_date:
+        raise ValidationError({"end_date": "结束日期不能早于开始日期"})
     year = start_date.year
     campaign = Campaign(
         code=f"DC-{year}-{next_in_sequence('campaign', year):03d}",
@@ -128,8 +163,7 @@ def campaign_draw(
     """双随机 (R-SUP-2): draw targets and inspectors from the pools; seed, pools and result recorded."""
     require(actor, "supervision.draw_campaign", campaign.org_unit, "您无权为该督查抽签")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.DRAWN):
-        raise ValidationError("检查已开始，不能重新抽签")
+    check_draw(actor, campaign)
     target_pool = sorted(campaign.target_pool.values_list("pk", flat=True))
     inspector_pool = sorted(campaign.inspector_pool.values_list("pk", flat=True))
     if target_count < 1 or target_count > len(target_pool):
@@ -191,6 +225,19 @@ def draw_verify(*, draw: Draw) -> tuple[bool, list[dict]]:
 
 
 @transaction.atomic
+def draw_check(*, actor: User, draw: Draw) -> tuple[bool, list[dict]]:
+    """复核抽签 by a person: the same re-run, and a line in the audit log saying who checked and what came out."""
+    same, again = draw_verify(draw=draw)
+    record(
+        actor=actor,
+        action="supervision.draw.verified",
+        obj=draw.campaign,
+        changes={"draw": draw.pk, "seed": draw.seed, "same": same},
+    )
+    return same, again
+
+
+@transaction.atomic
 def record_create(
     *,
     actor: User,
@@ -205,7 +252,8 @@ def record_create(
     findings: list[dict] = (),
 ) -> InspectionRecord:
     """检查记录 (R-SUP-3) for one target: checked items and findings."""
-    require(actor, "supervision.inspect_campaign", campaign.org_unit, "您无权录入该督查的检查记录")
+    campaign = Campaign.objects.select_related("org_unit").get(pk=campaign.pk)  # the status as of now
+    check_inspect(actor, campaign)
     if not campaign.targets.filter(pk=target.pk).exists():
         raise ValidationError({"target": "该单位不是本次督查的检查对象"})
     if not campaign.start_date <= inspected_on <= max(campaign.end_date, campaign.start_date):
@@ -262,6 +310,8 @@ def finding_add(
     audit: bool = True,
 ) -> Finding:
     require(actor, "supervision.inspect_campaign", record_.campaign.org_unit, "您无权录入该督查的发现")
+    if Campaign.objects.filter(pk=record_.campaign_id, status=CampaignStatus.CLOSED).exists():
+        raise ValidationError("督查已结束，不能再登记发现")
     if not description.strip():
         raise ValidationError({"description": "请填写发现的问题"})
     finding = Finding.objects.create(
@@ -279,7 +329,8 @@ def finding_add(
 
 @transaction.atomic
 def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
-    require(actor, "supervision.change_campaign", campaign.org_unit, "您无权结束该督查")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_close(actor, campaign)
     campaign.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status", "updated_at"])
     record(actor=actor, action="supervision.campaign.closed", obj=campaign)

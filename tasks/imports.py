@@ -9,9 +9,9 @@ the whole file back too.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -108,7 +108,7 @@ class _Lookups:
         return unit
 
 
-def _parse_row(row: excel.SheetRow, lk: _Lookups, errors: excel.RowErrors) -> dict | None:
+def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> dict | None:
     v = row.values
     n = row.number
     before = len(errors.errors)
@@ -207,25 +207,14 @@ def task_import(*, actor, org_unit: Unit, upload) -> list[Task]:
     """Create one draft task per row, or nothing at all (raises ValidationError with row messages)."""
     require(actor, "tasks.import_task", org_unit, "您无权在该单位导入任务")
     require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
-    rows = excel.read_sheet(upload, required_headers=REQUIRED)
-    if not rows:
-        raise ValidationError("文件中没有任务数据（第1行为表头，从第2行起每行一项任务）")
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(f"一次最多导入{MAX_ROWS}行，请拆分文件")
-    lookups = _Lookups(actor, rows)
-    errors = excel.RowErrors()
-    parsed = [(row, _parse_row(row, lookups, errors)) for row in rows]
-    errors.raise_if_any()
-
-    created = []
-    for row, data in parsed:
-        try:
-            created.append(services.task_create(actor=actor, org_unit=org_unit, **data))
-        except ValidationError as exc:
-            errors.add(row.number, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            errors.add(row.number, str(exc) or "您没有权限")
-    errors.raise_if_any()  # inside the atomic block: any error undoes every row already created
+    created = excel.import_rows(
+        upload=upload,
+        required_headers=REQUIRED,
+        max_rows=MAX_ROWS,
+        empty_message="文件中没有任务数据（第1行为表头，从第2行起每行一项任务）",
+        parser=lambda rows: functools.partial(_parse_row, lk=_Lookups(actor, rows)),
+        create=lambda data: services.task_create(actor=actor, org_unit=org_unit, **data),
+    )
     record(
         actor=actor,
         action="tasks.task.imported",

@@ -325,6 +325,7 @@ class ExtensionRequest(models.Model):
     class Meta:
         verbose_name = "延期申请"
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
 
 
 class TaskEvent(models.Model):

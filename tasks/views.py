@@ -191,8 +191,17 @@ class TaskImportView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["columns"] = imports.COLUMNS
-        ctx["categories"] = selectors.ledger_category_choices()
+        ctx.update(
+            columns=imports.COLUMNS,
+            categories=selectors.ledger_category_choices(),
+            noun="任务",
+            row_noun="一项任务",
+            list_url=reverse("tasks:task_list"),
+            list_label="任务台账",
+            template_url=reverse("tasks:task_import_template"),
+            unit_field=ctx["form"]["org_unit"],
+            category_header="类别",
+        )
         return ctx
 
     def perform(self, form):

@@ -54,6 +54,29 @@ def test_load_demo_small_builds_a_living_province():
     assert Task.objects.filter(parent__isnull=False).exists()  # decomposition happened
     assert PartyReview.objects.exists()  # 重大 tasks went through the 党组会 gate
 
+    # supervision and rectification (issue 3): campaigns drawn at random, visits, findings turned
+    # into problems in every state, issued 交办函 with their digest, a 回头看 regression
+    from documents.models import IssuedDocument
+    from rectification.models import Problem, ReCheck
+    from supervision.models import Campaign, Draw, InspectionRecord
+    from supervision.selectors import campaign_statistics
+    from supervision.services import draw_verify
+
+    assert Campaign.objects.count() == 3
+    assert all(draw_verify(draw=d)[0] for d in Draw.objects.all())
+    assert InspectionRecord.objects.count() == 12
+    problems = Problem.objects.all()
+    assert problems.count() >= 10 and problems.filter(finding__isnull=False).count() == problems.count()
+    statuses = set(problems.values_list("status", flat=True))
+    assert {"closed", "in_progress"} <= statuses and len(statuses) >= 3
+    assert problems.exclude(status="closed").filter(deadline__lt=today).exists()  # overdue
+    assert ReCheck.objects.exists()
+    issued = IssuedDocument.objects.filter(status="issued", kind="letter")
+    assert issued.exists() and all(len(d.sm3) == 64 and d.doc_number for d in issued)
+    stats = campaign_statistics(Campaign.objects.all())
+    assert stats.letters == issued.count() and stats.problems == problems.count()
+    assert not Problem.objects.filter(created_at__gt=clock.now()).exists()
+
     # histories lie in the past and the clock is back to now
     first = TaskEvent.objects.order_by("at").first()
     assert (clock.now() - first.at).days >= 100

@@ -237,8 +237,42 @@ ENDPOINTS = {
     "api-schema": "public",
     "supervision:campaign_detail": lambda w: {"pk": w["campaign"].pk},
     "supervision:record_detail": lambda w: {"pk": w["record"].pk},
+    "supervision:campaign_list": None,
+    "supervision:campaign_export": None,
+    "supervision:campaign_create": None,
+    "supervision:campaign_draw": lambda w: {"pk": w["campaign"].pk},
+    "supervision:campaign_close": lambda w: {"pk": w["campaign"].pk},
+    "supervision:record_create": lambda w: {"pk": w["campaign"].pk},
+    "supervision:draw_verify": lambda w: {"pk": w["campaign"].draws.get().pk},
+    "supervision:record_list": None,
+    "supervision:record_export": None,
+    "supervision:finding_create": lambda w: {"pk": w["record"].pk},
+    "supervision:finding_convert": lambda w: {"pk": w["finding"].pk},
     "rectification:problem_detail": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_list": None,
+    "rectification:problem_export": None,
+    "rectification:problem_docx": None,
+    "rectification:problem_create": None,
+    "rectification:problem_import": None,
+    "rectification:problem_import_template": None,
+    "rectification:problem_start": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_evidence": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_submit": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_verify": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_recheck": lambda w: {"pk": w["problem"].pk},
+    "rectification:problem_escalate": lambda w: {"pk": w["problem"].pk},
+    "rectification:recheck": None,
+    "rectification:statistics": None,
+    "rectification:statistics_export": None,
     "documents:document_detail": lambda w: {"pk": w["document"].pk},
+    "documents:document_edit": lambda w: {"pk": w["document"].pk},
+    "documents:document_issue": lambda w: {"pk": w["document"].pk},
+    "documents:document_download": lambda w: {"pk": w["document"].pk},
+    "documents:document_list": None,
+    "documents:letter_create": None,
+    "documents:order_create": None,
+    "documents:bulletin_create": None,
+    "documents:report_create": None,
 }
 # the holiday calendar is one table for the installation, edited by 系统管理员: a city's sysadmin may
 GLOBAL_EDITORS = {
@@ -275,7 +309,11 @@ def snapshot():
         WorkdayOverride.objects.count(),
         Message.objects.filter(read_at__isnull=False).count(),
         RoleAssignment.objects.count(),
-        AuditEvent.objects.exclude(action__in=["auth.login", "reporting.attachment.downloaded"]).count(),
+        # reading is audited too (exports, downloads): those entries are records of looking, not changes
+        AuditEvent.objects.exclude(action="auth.login")
+        .exclude(action__endswith=".exported")
+        .exclude(action__endswith=".downloaded")
+        .count(),
     )
 
 

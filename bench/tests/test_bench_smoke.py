@@ -37,11 +37,17 @@ def test_bench_smoke_writes_results(tmp_path):
         row = data[f"{case}/sqlite"]
         assert {"db", "p50_ms", "p95_ms", "queries"} <= row.keys()
         assert row["db"] == "sqlite"
-        assert row["status"] == 200, case
+        assert row["status"] == 200, f"{case}: HTTP {row['status']}\n{result.stderr[-3000:]}"
         assert row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"]
         assert row["queries"] > 0
         assert row["sql_p50_ms"] > 0
     assert data["ledger/sqlite"]["same_rows"] is True
+    # issue 3: the problem ledger and the province's 通报, each against its hand-written SQL
+    for case in ("problems", "bulletin"):
+        row = data[f"{case}/sqlite"]
+        assert row["status"] == 200 and row["same_rows"] is True, case
+    assert data["problems/sqlite"]["rows"] == data["problems/sqlite"]["sql_rows"] > 0
+    assert data["_data"]["sqlite"]["problems"] == 150
     assert data["export/sqlite"]["rows"] == data["_data"]["sqlite"]["export_rows"] == 30
     assert data["_data"]["sqlite"]["assignments"] == 900
     assert "任务台账" in result.stdout  # the printed table

@@ -18,18 +18,21 @@ pytestmark = pytest.mark.django_db
 
 
 def problems(org, n=3, unit="county_a"):
+    made = []
     for i in range(n):
-        rsvc.problem_create(
-            actor=org.user("prov_supervisor"),
-            org_unit=org.unit(unit),
-            found_by_unit=org.unit("province"),
-            source="supervision",
-            description=f"第{i + 1}个问题：村卫生室药品管理不规范",
-            category=ProblemCategory.objects.first(),
-            deadline=clock.today() + dt.timedelta(days=10 + i),
-            requirement="建立台账",
+        made.append(
+            rsvc.problem_create(
+                actor=org.user("prov_supervisor"),
+                org_unit=org.unit(unit),
+                found_by_unit=org.unit("province"),
+                source="supervision",
+                description=f"第{i + 1}个问题：村卫生室药品管理不规范",
+                category=ProblemCategory.objects.first(),
+                deadline=clock.today() + dt.timedelta(days=10 + i),
+                requirement="建立台账",
+            ).pk
         )
-    return Problem.objects.filter(org_unit=org.unit(unit))
+    return Problem.objects.filter(pk__in=made)
 
 
 def letter(org):

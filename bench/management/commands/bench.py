@@ -30,12 +30,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-TARGETS = {"ledger": 100, "workbench": 100, "detail": 150, "export": 5000}
+TARGETS = {"ledger": 100, "workbench": 100, "detail": 150, "export": 5000, "problems": 100, "bulletin": 3000}
 LABELS = {
     "ledger": "任务台账（50行，市级，红灯）",
     "workbench": "工作台",
     "detail": "任务详情",
     "export": "导出Excel",
+    "problems": "问题台账（50行，市级，红灯）",
+    "bulletin": "督查通报生成（全省）",
 }
 
 
@@ -166,6 +168,16 @@ class Command(BaseCommand):
                 data_file.write_text(json.dumps(asdict(data), ensure_ascii=False))
         else:
             call_command("migrate", verbosity=0)  # a newer release may have added migrations
+            if not data.problems:  # generated before problems existed: add them now
+                from bench.generate import Generator
+
+                self.stdout.write("  补充生成问题数据……")
+                extra = Generator(
+                    tasks=tasks, reports_per_assignment=opts["reports_per_assignment"], out=self.stdout.write
+                ).add_problems()
+                data.problems, data.campaigns, data.records = extra.problems, extra.campaigns, extra.records
+                if data_file:
+                    data_file.write_text(json.dumps(asdict(data), ensure_ascii=False))
         results = measure(data, runs=opts["runs"], export_runs=opts["export_runs"], out=self.stdout.write)
         payload = {
             "data": {
@@ -176,6 +188,9 @@ class Command(BaseCommand):
                 "units": data.units,
                 "users": data.users,
                 "export_rows": data.export_rows,
+                "problems": data.problems,
+                "campaigns": data.campaigns,
+                "records": data.records,
                 "generate_seconds": data.seconds,
             },
             "cases": {r.case: r.as_json() for r in results},
@@ -188,7 +203,8 @@ class Command(BaseCommand):
         for db, d in results.get("_data", {}).items():
             self.stdout.write(
                 f"{db}: 任务{d['tasks']}，交办{d['assignments']}，进展报告{d['reports']}，单位{d['units']}，"
-                f"账号{d['users']}，导出行数{d['export_rows']}（生成用时{d['generate_seconds']}秒）"
+                f"账号{d['users']}，导出行数{d['export_rows']}，问题{d.get('problems', 0)}个"
+                f"（生成用时{d['generate_seconds']}秒）"
             )
         header = f"{'场景':<28}{'数据库':<12}{'p50毫秒':>9}{'p95毫秒':>9}{'查询数':>7}{'SQL p50':>9}{'倍数':>7}  行一致  目标"
         self.stdout.write(header)

@@ -48,6 +48,15 @@ class Command(BaseCommand):
         )
         self.stdout.write("  交办：" + "，".join(f"{k}{v}" for k, v in summary["assignments"].items()))
         self.stdout.write(f"  进展报告：{summary['reports']}份；业务事件：{summary['events']}个")
+        self.stdout.write(
+            f"  专项督查：{summary['campaigns']}次，检查记录{summary['records']}条（重点场所{summary['key_sites']}次），"
+            f"问题{summary['problems']}个（"
+            + "，".join(f"{k}{v}" for k, v in summary["problem_statuses"].items())
+            + f"；逾期{summary['overdue']}个，回头看{summary['rechecks']}次，反弹{summary['regressions']}个）"
+        )
+        self.stdout.write(
+            f"  公文：已签发{summary['documents_issued']}份，草稿{summary['documents_draft']}份"
+        )
 
     def print_accounts(self):
         rows = accounts_table()

@@ -1,0 +1,179 @@
+"""Reads of official documents (R-DOC-1..3): the list, one document, and what a draft is built from.
+
+Every selector starts from `visible_to()`: a document is seen by the issuer's side and by the
+recipient's side (IssuedDocument.scope_unit_fields), problems and campaigns by their own scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from core import scoping
+from documents.models import DocumentKind, IssuedDocument
+from org.choices import UnitKind
+from org.models import Unit
+
+VIEW = "documents.view_issueddocument"
+ADD = "documents.add_issueddocument"
+CHANGE = "documents.change_issueddocument"
+ISSUE = "documents.issue_issueddocument"
+PROBLEM_VIEW = "rectification.view_problem"
+
+
+def documents_visible(user, perm: str = VIEW):
+    return IssuedDocument.objects.visible_to(user, perm)
+
+
+def document_ledger(user):
+    """The list: one query for the rows (the names shown come along), one for the count."""
+    return (
+        documents_visible(user)
+        .select_related("org_unit", "recipient", "campaign", "created_by")
+        .defer("body", "params", "attachments", "cc")
+        .order_by("-created_at", "-id")
+    )
+
+
+def year_choices(user) -> list[int]:
+    years = documents_visible(user).order_by("-year").values_list("year", flat=True).distinct()
+    return list(years)
+
+
+def issuer_units(user, perm: str = ADD) -> list[Unit]:
+    """Units a user may issue documents for: the 机关 their grants sit on (a department acts for
+    the 委 it belongs to, so departments are left out unless nothing else remains)."""
+    from tasks.selectors import acting_units
+
+    units = acting_units(user, perm)
+    organs = [u for u in units if u.kind != UnitKind.DEPARTMENT]
+    organs.sort(key=lambda u: u.path)
+    return organs or units
+
+
+# --- one document ------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """A draft or issued document as the HTML preview shows it."""
+
+    issuer_mark: str
+    doc_number: str
+    letter: bool
+    blocks: list  # [{"kind": "p"|"h1"|…|"table", "text": …, "rows": […]}]
+    signature: str
+    date: dt.date
+    printer: str
+
+
+def document_detail(user, pk: int) -> IssuedDocument:
+    return get_object_or_404(
+        documents_visible(user).select_related(
+            "org_unit", "recipient", "campaign", "created_by", "issued_by", "created_by__unit"
+        ),
+        pk=pk,
+    )
+
+
+def preview(doc: IssuedDocument) -> Preview:
+    from documents.services import to_spec
+
+    spec = to_spec(doc)
+    blocks = []
+    for b in spec.body:
+        if b.kind == "table":
+            blocks.append({"kind": "table", "head": b.rows[0], "rows": b.rows[1:]})
+        else:
+            blocks.append({"kind": b.kind, "text": b.text})
+    return Preview(
+        issuer_mark=spec.issuer_mark,
+        doc_number=spec.doc_number,
+        letter=spec.letter,
+        blocks=blocks,
+        signature=spec.signature,
+        date=spec.date,
+        printer=spec.printer,
+    )
+
+
+def linked_problems(user, doc: IssuedDocument, limit: int = 50):
+    """The problems of a document that the viewer may open (the others are only counted)."""
+    from rectification.models import Problem
+
+    qs = doc.problems.all()
+    visible = Problem.objects.visible_to(user, PROBLEM_VIEW).filter(pk__in=qs.values("pk"))
+    return list(visible.select_related("org_unit").order_by("deadline", "pk")[:limit]), qs.count()
+
+
+# --- what a draft is built from -----------------------------------------------------------------
+
+
+def problems_for(user):
+    from rectification.models import Problem
+
+    return Problem.objects.visible_to(user, PROBLEM_VIEW)
+
+
+def campaigns_for(user):
+    from supervision.models import Campaign
+
+    return Campaign.objects.visible_to(user, "supervision.view_campaign")
+
+
+def _in_letter():
+    return Exists(
+        IssuedDocument.problems.through.objects.filter(
+            problem=OuterRef("pk"),
+            issueddocument__kind=DocumentKind.ASSIGNMENT_LETTER,
+            issueddocument__status=IssuedDocument.Status.ISSUED,
+        )
+    )
+
+
+def letter_candidates(user, issuer: Unit, recipient: Unit | None = None, campaign=None):
+    """Open problems the user may see, in the issuer's subtree, not yet in an issued 交办函."""
+    from rectification.choices import ProblemStatus
+
+    lo, hi = scoping.subtree_range(issuer.path)
+    qs = (
+        problems_for(user)
+        .exclude(status=ProblemStatus.CLOSED)
+        .filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
+        .exclude(_in_letter())
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if recipient is not None:
+        qs = qs.filter(org_unit=recipient)
+    return qs
+
+
+def letter_recipients(user, issuer: Unit, campaign=None) -> list[tuple[Unit, int]]:
+    """Units with problems waiting for a 交办函, with how many (one grouped query + the units)."""
+    counts = dict(
+        letter_candidates(user, issuer, campaign=campaign)
+        .order_by()
+        .values_list("org_unit")
+        .annotate(n=Count("pk"))
+    )
+    units = Unit.objects.filter(pk__in=list(counts)).exclude(pk=issuer.pk).order_by("path")
+    return [(u, counts[u.pk]) for u in units]
+
+
+def report_units(user, issuer: Unit) -> list[Unit]:
+    """The issuer and its units down two levels (a report is for one of them, with its subtree)."""
+    lo, hi = scoping.subtree_range(issuer.path)
+    return list(
+        Unit.objects.filter(path__gte=lo, path__lt=hi, depth__lte=issuer.depth + 2, is_active=True)
+        .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY]) | Q(pk=issuer.pk))
+        .order_by("path")
+    )
+
+
+def subtree_problems(user, unit: Unit):
+    lo, hi = scoping.subtree_range(unit.path)
+    return problems_for(user).filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
