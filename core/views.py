@@ -134,6 +134,48 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, FormView):
         return target.get_absolute_url()
 
 
+class CheckedFormView(ServiceFormView):
+    """A form for one action on one object, whose rule (the app's `rules.py`, the same check the
+    service makes) is asked before the form is shown: the wrong person gets 403; the wrong state
+    sends a GET back to the object with the reason, and on POST the service says why next to the
+    form. Subclasses implement `check()` and may set the texts below."""
+
+    page_title = ""
+    submit_label = "提交"
+    explanation = ""
+
+    def check(self) -> None:
+        """Raise PermissionDenied or ValidationError when the action is not allowed now."""
+
+    def back_url(self):
+        return self.object.get_absolute_url()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.check()
+        except ValidationError as exc:
+            messages.error(request, _message(exc))
+            return redirect(self.back_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.check()
+        except ValidationError:
+            pass  # the service says why, next to the form
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            page_title=self.page_title,
+            submit_label=self.submit_label,
+            explanation=self.explanation,
+            back_url=self.back_url(),
+        )
+        return ctx
+
+
 class ServiceActionView(PermissionRequiredMixin, ScopedObjectMixin, View):
     """A POST-only button (sign, approve …) that calls one service and goes back."""
 

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import clock, scoping
+from core import views as core_views
 from core.excel import xlsx_response
 from core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView, _attach_errors, _message
 from org.models import Unit
@@ -283,41 +284,20 @@ class ProblemDetailView(PermissionRequiredMixin, TemplateView):
         return ctx
 
 
-class ProblemActionView(ServiceFormView):
+class ProblemActionView(core_views.CheckedFormView):
     """A form on one problem: rules first (403 for the wrong person, back with the reason for
     the wrong state), then one service."""
 
     model = Problem
     permission = VIEW_PERM
     template_name = "rectification/action_form.html"
-    page_title = ""
-    submit_label = "提交"
-    explanation = ""
     anchor = ""
 
     def get_scoped_object(self, queryset=None):
         return selectors.problem_for_action(self.request.user, self.kwargs["pk"])
 
-    def check(self) -> None:
-        raise NotImplementedError
-
     def back_url(self):
         return self.object.get_absolute_url() + (f"#{self.anchor}" if self.anchor else "")
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError as exc:
-            messages.error(request, _message(exc))
-            return redirect(self.back_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError:
-            pass  # the service says why, next to the form
-        return super().post(request, *args, **kwargs)
 
     def get_initial(self):
         return {"version": self.object.version}
@@ -327,14 +307,7 @@ class ProblemActionView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            page_title=self.page_title,
-            submit_label=self.submit_label,
-            explanation=self.explanation,
-            problem=self.object,
-            light=selectors.light_of(self.object, clock.today()),
-            back_url=self.back_url(),
-        )
+        ctx.update(problem=self.object, light=selectors.light_of(self.object, clock.today()))
         return ctx
 
 

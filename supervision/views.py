@@ -9,13 +9,14 @@ form, call one service. Service errors land next to the fields with the input ke
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 
 from core import clock, scoping
+from core import views as core_views
 from core.excel import xlsx_response
 from core.views import (
     PermissionRequiredMixin,
@@ -23,7 +24,6 @@ from core.views import (
     ScopedListView,
     ServiceActionView,
     ServiceFormView,
-    _message,
 )
 from supervision import exports, selectors, services
 from supervision.filters import CampaignFilterSet, RecordFilterSet
@@ -153,37 +153,14 @@ class CampaignCreateView(ServiceFormView):
 # --- detail, draw, 复核, close -------------------------------------------------------------------------
 
 
-class CheckedFormView(ServiceFormView):
-    """A ServiceFormView that asks a rule of supervision.services before showing the form: wrong
-    person → 403; wrong state → back to the object with the reason on GET, next to the form on POST
-    (the service says why)."""
+class CheckedFormView(core_views.CheckedFormView):
+    """core.views.CheckedFormView asking supervision.services' rules; no permission at all → 403
+    before the object is looked up (which would be a 404)."""
 
     def dispatch(self, request, *args, **kwargs):
-        # no permission at all → 403 before the object is looked up (which would be a 404)
         if request.user.is_authenticated and not scoping.has_any(request.user, self.permission):
             raise PermissionDenied("您没有访问此页面的权限")
         return super().dispatch(request, *args, **kwargs)
-
-    def check(self) -> None:
-        raise NotImplementedError
-
-    def back_url(self):
-        return self.object.get_absolute_url()
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError as exc:
-            messages.error(request, _message(exc))
-            return redirect(self.back_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError:
-            pass
-        return super().post(request, *args, **kwargs)
 
 
 class CampaignDetailView(ScopedDetailView):

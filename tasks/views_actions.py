@@ -21,7 +21,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import clock
-from core.views import PermissionRequiredMixin, ServiceActionView, ServiceFormView, _attach_errors, _message
+from core import views as core_views
+from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors, _message
 from org.models import Unit, User
 from tasks import forms as task_forms
 from tasks import rules, services, workdays
@@ -36,16 +37,10 @@ def _detail_url(task_id, anchor=""):
     return reverse("tasks:task_detail", args=[task_id]) + (f"#{anchor}" if anchor else "")
 
 
-class CheckedFormView(ServiceFormView):
-    """A ServiceFormView that asks tasks.rules before showing the form."""
+class CheckedFormView(core_views.CheckedFormView):
+    """core.views.CheckedFormView on a task or one of its parts, asking tasks.rules."""
 
     template_name = "tasks/action_form.html"
-    page_title = ""
-    submit_label = "提交"
-    explanation = ""
-
-    def precheck(self) -> None:  # raise PermissionDenied / ValidationError
-        return None
 
     def task(self) -> Task:
         return self.object if isinstance(self.object, Task) else self.object.task
@@ -53,30 +48,9 @@ class CheckedFormView(ServiceFormView):
     def back_url(self):
         return self.task().get_absolute_url()
 
-    def get(self, request, *args, **kwargs):
-        try:
-            self.precheck()
-        except ValidationError as exc:
-            messages.error(request, _message(exc))
-            return redirect(self.back_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            self.precheck()
-        except ValidationError:
-            pass  # the service says why, next to the form
-        return super().post(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            page_title=self.page_title,
-            submit_label=self.submit_label,
-            explanation=self.explanation,
-            task=self.task(),
-            back_url=self.back_url(),
-        )
+        ctx["task"] = self.task()
         return ctx
 
 
@@ -120,7 +94,7 @@ class TaskUpdateView(CheckedFormView):
     template_name = "tasks/task_form.html"
     form_class = task_forms.TaskForm
 
-    def precheck(self):
+    def check(self):
         rules.check_change_task(self.request.user, self.object)
 
     def get_form_kwargs(self):
@@ -197,7 +171,7 @@ class TaskReviewView(CheckedFormView):
     page_title = "登记党组会前置审议"
     submit_label = "保存审议记录"
 
-    def precheck(self):
+    def check(self):
         rules.check_review(self.request.user, self.object, services.task_chain(self.object))
 
     def get_initial(self):
@@ -349,7 +323,7 @@ class AssignmentReturnView(AssignmentFormView):
     def get_form(self, form_class=None):
         return task_forms.ReasonForm(**self.get_form_kwargs(), label="退回理由")
 
-    def precheck(self):
+    def check(self):
         rules.check_return(self.request.user, self.object)
 
     def perform(self, form):
@@ -365,7 +339,7 @@ class ExtensionRequestView(AssignmentFormView):
     explanation = "延期申请由交办单位审批；审批同意前，原完成时限不变。"
     success_message = "延期申请已提交，等待交办单位审批"
 
-    def precheck(self):
+    def check(self):
         pending = self.object.extensions.filter(status=ExtensionStatus.PENDING).exists()
         rules.check_request_extension(self.request.user, self.object, pending)
 
@@ -381,7 +355,7 @@ class CompletionRequestView(AssignmentFormView):
     submit_label = "提交办结申请"
     success_message = "办结申请已提交，等待交办单位审核"
 
-    def precheck(self):
+    def check(self):
         rules.check_request_completion(self.request.user, self.object, True)
 
     def get_context_data(self, **kwargs):
@@ -405,7 +379,7 @@ class AssignmentVerifyView(AssignmentFormView):
     def get_form(self, form_class=None):
         return task_forms.DecisionForm(**self.get_form_kwargs(), note_label="审核意见")
 
-    def precheck(self):
+    def check(self):
         rules.check_verify(self.request.user, self.object)
 
     def get_context_data(self, **kwargs):
@@ -451,7 +425,7 @@ class ExtensionDecideView(CheckedFormView):
     def get_form(self, form_class=None):
         return task_forms.DecisionForm(**self.get_form_kwargs(), note_label="审批意见")
 
-    def precheck(self):
+    def check(self):
         rules.check_decide_extension(self.request.user, self.object, self.object.assignment)
 
     def perform(self, form):
@@ -470,7 +444,7 @@ class TaskChangeFormView(CheckedFormView):
     model = Task
     permission = "tasks.view_task"
 
-    def precheck(self):
+    def check(self):
         rules.check_change_task(self.request.user, self.object)
 
 
@@ -548,7 +522,7 @@ class MilestoneCompleteView(CheckedFormView):
     def get_success_url_for(self, target):
         return self.back_url()
 
-    def precheck(self):
+    def check(self):
         task = self.object.task
         lead = task.assignments.select_related("unit").filter(unit_id=task.lead_unit_id).first()
         rules.check_milestone_complete(self.request.user, self.object, lead)
