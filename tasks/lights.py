@@ -111,13 +111,9 @@ def progress_behind_expr(total_days, elapsed_days, f, x):
 
 
 def milestone_light_expression(today: dt.date, prefix: str = "") -> Case:
-    n, _ = _params()
-    return Case(
-        When(Q(**{f"{prefix}done_on__isnull": False}), then=Value(Light.DONE.value)),
-        When(Q(**{f"{prefix}due_date__lt": today}), then=Value(Light.RED.value)),
-        When(Q(**{f"{prefix}due_date__lte": today + dt.timedelta(days=n)}), then=Value(Light.YELLOW.value)),
-        default=Value(Light.GREEN.value),
-        output_field=IntegerField(),
+    """A milestone is an item with a deadline and no reports: the deadline part of the rule."""
+    return deadline_light_expression(
+        today, done=Q(**{f"{prefix}done_on__isnull": False}), due_field=f"{prefix}due_date"
     )
 
 
@@ -172,14 +168,10 @@ def for_object(obj, today: dt.date) -> LightResult:
 
 
 def for_milestone(ms, today: dt.date) -> LightResult:
-    n, _ = _params()
-    if ms.done_on:
-        return LightResult(Light.DONE, f"已于{ms.done_on:%Y-%m-%d}完成")
-    if today > ms.due_date:
-        return LightResult(Light.RED, f"红：节点逾期{(today - ms.due_date).days}天")
-    if (ms.due_date - today).days <= n:
-        return LightResult(Light.YELLOW, f"黄：节点{(ms.due_date - today).days}天内到期")
-    return LightResult(Light.GREEN, "绿：未到期")
+    done_text = f"已于{ms.done_on:%Y-%m-%d}完成" if ms.done_on else ""
+    return for_deadline(
+        done=bool(ms.done_on), due=ms.due_date, today=today, done_text=done_text, subject="节点"
+    )
 
 
 def deadline_light_expression(today: dt.date, *, done: Q, due_field: str) -> Case:
@@ -195,13 +187,18 @@ def deadline_light_expression(today: dt.date, *, done: Q, due_field: str) -> Cas
     )
 
 
-def for_deadline(*, done: bool, due: dt.date, today: dt.date, done_text: str = "已销号") -> LightResult:
+def for_deadline(
+    *, done: bool, due: dt.date, today: dt.date, done_text: str = "已销号", subject: str = ""
+) -> LightResult:
+    """The Python twin of deadline_light_expression, with the reason in words (`subject`: "节点" …)."""
     n, _ = _params()
     if done:
         return LightResult(Light.DONE, done_text)
     if today > due:
-        return LightResult(Light.RED, f"红：逾期{(today - due).days}天")
+        return LightResult(Light.RED, f"红：{subject}逾期{(today - due).days}天")
     if (due - today).days <= n:
         left = (due - today).days
-        return LightResult(Light.YELLOW, "黄：今天到期" if left == 0 else f"黄：{left}天内到期")
+        return LightResult(
+            Light.YELLOW, f"黄：{subject}今天到期" if left == 0 else f"黄：{subject}{left}天内到期"
+        )
     return LightResult(Light.GREEN, "绿：未到期")
