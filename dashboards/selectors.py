@@ -66,7 +66,8 @@ def _with_reason(today):
 
 def report_due_q(today: dt.date) -> Q:
     """An open assignment whose next report is due: within a day of its cadence since the last
-    report (or since it started), or — per milestone — a milestone due within a week."""
+    report (or since it started), or — per milestone — a milestone due within a week, or — in an
+    应急 period — no report yet today."""
     q = Q(pk__in=[])
     for cadence, days in CADENCE_DAYS.items():
         if days is None:
@@ -79,6 +80,10 @@ def report_due_q(today: dt.date) -> Q:
         "task_id"
     )
     q |= Q(cadence=Cadence.MILESTONE) & (Q(last_report_on__isnull=True) | Q(task_id__in=soon))
+    # 应急 (R-RPT-1): inside the special period every day asks for a report
+    q |= Q(emergency_from__lte=today, emergency_until__gte=today) & (
+        Q(last_report_on__lt=today) | Q(last_report_on__isnull=True)
+    )
     return q
 
 

@@ -14,6 +14,10 @@ expressions (for the late list across many assignments):
 * A period is due on its last day plus a grace day (daily reports: the same day). A period that
   is past due without a report is 缺报; a report submitted after the due day is 迟报.
 * Periods stop at the day completion was requested; an open assignment keeps expecting reports.
+* 应急 (R-RPT-1): while the assignment has a special period [E1, E2], each of its days (from the
+  anchor on) is a period of its own, due the same day; the cadence's periods that END inside
+  [E1, E2] are replaced by those days (a period that straddles a boundary stays, and any report
+  inside it serves it, daily ones included).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    DateField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -64,6 +69,7 @@ class Period:
     due: dt.date
     report: ProgressReport | None = None
     state: str = ""  # on_time | late | missing | waiting | current | current_done
+    emergency: bool = False  # a day of an 应急 period (R-RPT-1)
 
     LABELS = {
         "on_time": ("按时", "success"),
@@ -194,27 +200,50 @@ def report_periods(
             )
         ends = milestone_ends(assignment, milestone_dues)
     grace = dt.timedelta(days=GRACE_DAYS.get(assignment.cadence, 1))
+    window = emergency_window(assignment)
     by_index: dict[int, ProgressReport] = {}
+    by_day: dict[dt.date, ProgressReport] = {}
     for r in sorted(reports, key=lambda r: (r.submitted_at, r.pk)):
         found = period_containing(assignment.cadence, anchor, r.period_end, ends)
         if found and found[0] not in by_index:
             by_index[found[0]] = r
+        if window and window[0] <= r.period_end <= window[1]:
+            by_day.setdefault(r.period_end, r)
+    periods = []
     day = anchor
     while day <= stop:
         found = period_containing(assignment.cadence, anchor, day, ends)
         if found is None:
             break
         i, start, end = found
-        period = Period(index=i, start=start, end=end, due=end + grace, report=by_index.get(i))
-        if end >= today:
+        if not (window and window[0] <= end <= window[1]):  # replaced by the 应急 daily periods
+            periods.append(Period(index=i, start=start, end=end, due=end + grace, report=by_index.get(i)))
+        day = end + dt.timedelta(days=1)
+    if window:
+        day = max(window[0], anchor)
+        while day <= min(window[1], stop):
+            periods.append(
+                Period(index=-1, start=day, end=day, due=day, report=by_day.get(day), emergency=True)
+            )
+            day += dt.timedelta(days=1)
+    periods.sort(key=lambda p: (p.end, p.start))
+    for period in periods:
+        if period.end >= today:
             period.state = "current_done" if period.report else "current"
+        elif today <= period.due:  # ended, still in its grace day: not yet owed (the late list agrees)
+            period.state = "current_done" if period.report else "waiting"
         elif period.report:
             period.state = "on_time" if period.report.submitted_on <= period.due else "late"
         else:
-            period.state = "missing" if today > period.due else "waiting"
-        summary.periods.append(period)
-        day = end + dt.timedelta(days=1)
+            period.state = "missing"
+    summary.periods = periods
     return summary
+
+
+def emergency_window(assignment: Assignment) -> tuple[dt.date, dt.date] | None:
+    if assignment.emergency_from is None:
+        return None
+    return assignment.emergency_from, assignment.emergency_until
 
 
 def next_report_period(assignment: Assignment, today: dt.date, summary: PeriodSummary | None = None):
@@ -244,96 +273,171 @@ def _months(expr):
     return ExtractYear(expr) * Value(12) + ExtractMonth(expr)
 
 
-def missing_periods_expression(today: dt.date):
-    """Per assignment (annotated with `anchor`): periods past due without a report, as a database
-    expression. Exact for daily/weekly/bi-weekly/monthly; for 按时间节点 the reported count is the
-    number of reports (capped), an approximation the task page's table does not need."""
-    whens_expected = []
-    whens_missing = []
+def _months_after(expr):
+    """Months index of the day after `expr` (so a window ending on a month's last day covers it)."""
+    return _months(ExpressionWrapper(expr + Value(dt.timedelta(days=1)), output_field=DateField()))
+
+
+IN_WINDOW = Q(emergency_from__isnull=False)
+
+
+def _reports(**filters):
+    return ProgressReport.objects.filter(
+        assignment=OuterRef("pk"), period_end__gte=OuterRef("anchor"), **filters
+    )
+
+
+def _count_of(qs, field="idx", distinct=True):
+    return Coalesce(
+        Subquery(qs.values("assignment").annotate(c=Count(field, distinct=distinct)).values("c")[:1]),
+        Value(0),
+    )
+
+
+def _outside_window(qs, inside: Q):
+    """Reports whose base period is not replaced by the 应急 days (`inside` tests the period)."""
+    return qs.annotate(
+        replaced=Case(When(inside, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).filter(replaced=0)
+
+
+def missing_periods_expressions(today: dt.date) -> dict:
+    """Per assignment (annotated with `anchor`): the cadence's periods past due (`base_expected`),
+    all periods past due (`expected_periods`: minus the cadence periods replaced by 应急 days,
+    plus those days) and the ones served by a report (`reported_periods`) — the Python rule of
+    report_periods as database expressions, in annotation order. Exact for daily/weekly/bi-weekly/
+    monthly; for 按时间节点 the reported count is the number of reports (capped), an approximation
+    the task page's table does not need."""
+    base_expected, replaced, base_reported = [], [], []
+    e1, e2 = F("emergency_from"), F("emergency_until")
     for cadence, length in FIXED_DAYS.items():
         cutoff = today - dt.timedelta(days=GRACE_DAYS[cadence])
-        expected = Greatest(
-            ExpressionWrapper(DaysBetween(Value(cutoff), F("anchor")) / Value(length), IntegerField()),
-            Value(0),
+        base_expected.append(
+            When(
+                cadence=cadence,
+                then=Greatest(
+                    ExpressionWrapper(
+                        DaysBetween(Value(cutoff), F("anchor")) / Value(length), IntegerField()
+                    ),
+                    Value(0),
+                ),
+            )
         )
-        reported = Coalesce(
-            Subquery(
-                ProgressReport.objects.filter(assignment=OuterRef("pk"), period_end__gte=OuterRef("anchor"))
-                .annotate(
-                    idx=ExpressionWrapper(
-                        DaysBetween(F("period_end"), OuterRef("anchor")) / Value(length), IntegerField()
-                    )
-                )
-                .filter(idx__lt=OuterRef("expected_periods"))
-                .values("assignment")
-                .annotate(c=Count("idx", distinct=True))
-                .values("c")[:1]
-            ),
-            Value(0),
+        # period k (1-based) ends on day anchor + k·L − 1: replaced when that day is in [E1, E2]
+        lo = (Greatest(DaysBetween(e1, F("anchor")) + Value(1), Value(1)) + Value(length - 1)) / Value(length)
+        hi = Least(
+            Greatest(DaysBetween(e2, F("anchor")) + Value(1), Value(0)) / Value(length), F("base_expected")
         )
-        whens_expected.append(When(cadence=cadence, then=expected))
-        whens_missing.append(When(cadence=cadence, then=reported))
+        replaced.append(When(IN_WINDOW & Q(cadence=cadence), then=Greatest(hi - lo + Value(1), Value(0))))
+        idx = ExpressionWrapper(
+            DaysBetween(F("period_end"), OuterRef("anchor")) / Value(length), IntegerField()
+        )
+        end_offset = ExpressionWrapper(F("idx") * Value(length) + Value(length - 1), IntegerField())
+        reports = (
+            _reports().annotate(idx=idx, end_offset=end_offset).filter(idx__lt=OuterRef("base_expected"))
+        )
+        inside = Q(end_offset__gte=DaysBetween(OuterRef("emergency_from"), OuterRef("anchor"))) & Q(
+            end_offset__lte=DaysBetween(OuterRef("emergency_until"), OuterRef("anchor"))
+        )
+        base_reported.append(When(cadence=cadence, then=_count_of(_outside_window(reports, inside))))
+
     cutoff = today - dt.timedelta(days=GRACE_DAYS[Cadence.MONTHLY])
-    expected_m = Greatest(
-        Value(cutoff.year * 12 + cutoff.month) - _months(F("anchor")),
-        Value(0),
+    base_expected.append(
+        When(
+            cadence=Cadence.MONTHLY,
+            then=Greatest(Value(cutoff.year * 12 + cutoff.month) - _months(F("anchor")), Value(0)),
+        )
     )
-    reported_m = Coalesce(
-        Subquery(
-            ProgressReport.objects.filter(assignment=OuterRef("pk"), period_end__gte=OuterRef("anchor"))
-            .annotate(idx=_months(F("period_end")) - _months(OuterRef("anchor")))
-            .filter(idx__lt=OuterRef("expected_periods"))
-            .values("assignment")
-            .annotate(c=Count("idx", distinct=True))
-            .values("c")[:1]
-        ),
-        Value(0),
+    # month period i ends on the last day of month(anchor) + i: replaced when that day is in [E1, E2]
+    lo_m = Greatest(_months(e1) - _months(F("anchor")), Value(0))
+    hi_m = Least(_months_after(e2) - Value(1) - _months(F("anchor")), F("base_expected") - Value(1))
+    replaced.append(
+        When(IN_WINDOW & Q(cadence=Cadence.MONTHLY), then=Greatest(hi_m - lo_m + Value(1), Value(0)))
     )
-    whens_expected.append(When(cadence=Cadence.MONTHLY, then=expected_m))
-    whens_missing.append(When(cadence=Cadence.MONTHLY, then=reported_m))
+    reports_m = _reports().annotate(
+        idx=_months(F("period_end")) - _months(OuterRef("anchor")), pm=_months(F("period_end"))
+    )
+    reports_m = reports_m.filter(idx__lt=OuterRef("base_expected"))
+    inside_m = Q(pm__gte=_months(OuterRef("emergency_from"))) & Q(
+        pm__lte=_months_after(OuterRef("emergency_until")) - Value(1)
+    )
+    base_reported.append(When(cadence=Cadence.MONTHLY, then=_count_of(_outside_window(reports_m, inside_m))))
+
     cutoff = today - dt.timedelta(days=GRACE_DAYS[Cadence.MILESTONE])
-    ms_count = Coalesce(
-        Subquery(
-            Milestone.objects.filter(task_id=OuterRef("task_id"), due_date__gte=OuterRef("anchor"))
-            .filter(due_date__lt=OuterRef("due_date"))
-            .filter(due_date__lt=cutoff)
-            .values("task_id")
-            .annotate(c=Count("id"))
-            .values("c")[:1]
-        ),
-        Value(0),
-    )
-    expected_ms = ms_count + Case(When(due_date__lt=cutoff, then=Value(1)), default=Value(0))
-    reported_ms = Least(
-        F("expected_periods"),
-        Coalesce(
-            Subquery(
-                ProgressReport.objects.filter(
-                    assignment=OuterRef("pk"), period_end__gte=OuterRef("anchor"), period_end__lt=cutoff
+    milestones = Milestone.objects.filter(
+        task_id=OuterRef("task_id"),
+        due_date__gte=OuterRef("anchor"),
+        due_date__lt=OuterRef("due_date"),
+    ).filter(due_date__lt=cutoff)
+
+    def ms_count(qs):
+        return Coalesce(Subquery(qs.values("task_id").annotate(c=Count("id")).values("c")[:1]), Value(0))
+
+    last_due = Case(When(due_date__lt=cutoff, then=Value(1)), default=Value(0))
+    base_expected.append(When(cadence=Cadence.MILESTONE, then=ms_count(milestones) + last_due))
+    replaced.append(
+        When(
+            IN_WINDOW & Q(cadence=Cadence.MILESTONE),
+            then=ms_count(
+                milestones.filter(
+                    due_date__gte=OuterRef("emergency_from"), due_date__lte=OuterRef("emergency_until")
                 )
-                .values("assignment")
-                .annotate(c=Count("id"))
-                .values("c")[:1]
+            )
+            + Case(
+                When(due_date__lt=cutoff, due_date__gte=e1, due_date__lte=e2, then=Value(1)),
+                default=Value(0),
             ),
-            Value(0),
-        ),
+        )
     )
-    whens_expected.append(When(cadence=Cadence.MILESTONE, then=expected_ms))
-    whens_missing.append(When(cadence=Cadence.MILESTONE, then=reported_ms))
-    expected = Case(*whens_expected, default=Value(0), output_field=IntegerField())
-    reported = Case(*whens_missing, default=Value(0), output_field=IntegerField())
-    return expected, reported
+    reports_ms = _reports(period_end__lt=cutoff)
+    inside_ms = Q(period_end__gte=OuterRef("emergency_from")) & Q(period_end__lte=OuterRef("emergency_until"))
+    base_reported.append(
+        When(
+            cadence=Cadence.MILESTONE,
+            then=Least(
+                F("base_expected") - F("replaced_periods"),
+                _count_of(_outside_window(reports_ms, inside_ms), field="id", distinct=False),
+            ),
+        )
+    )
+
+    # the 应急 days themselves: day d is past due when d < today
+    yesterday = today - dt.timedelta(days=1)
+    first_day = Greatest(e1, F("anchor"))
+    daily_expected = Case(
+        When(
+            IN_WINDOW, then=Greatest(DaysBetween(Least(e2, Value(yesterday)), first_day) + Value(1), Value(0))
+        ),
+        default=Value(0),
+    )
+    daily_reports = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"),
+        period_end__gte=Greatest(OuterRef("emergency_from"), OuterRef("anchor")),
+        period_end__lte=Least(OuterRef("emergency_until"), Value(yesterday)),
+    )
+    daily_reported = Case(
+        When(IN_WINDOW, then=_count_of(daily_reports, field="period_end")), default=Value(0)
+    )
+
+    def case(whens):
+        return Case(*whens, default=Value(0), output_field=IntegerField())
+
+    return {
+        "base_expected": case(base_expected),
+        "replaced_periods": case(replaced),
+        "expected_periods": ExpressionWrapper(
+            F("base_expected") - F("replaced_periods") + daily_expected, IntegerField()
+        ),
+        "reported_periods": ExpressionWrapper(case(base_reported) + daily_reported, IntegerField()),
+    }
 
 
 def with_missing_periods(qs, today: dt.date):
-    expected, reported = missing_periods_expression(today)
-    return (
-        qs.annotate(anchor=_anchor_expr())
-        .annotate(expected_periods=expected)
-        .annotate(reported_periods=reported)
-        .annotate(
-            missing_periods=ExpressionWrapper(F("expected_periods") - F("reported_periods"), IntegerField())
-        )
+    qs = qs.annotate(anchor=_anchor_expr())
+    for name, expression in missing_periods_expressions(today).items():
+        qs = qs.annotate(**{name: expression})
+    return qs.annotate(
+        missing_periods=ExpressionWrapper(F("expected_periods") - F("reported_periods"), IntegerField())
     )
 
 
@@ -386,6 +490,8 @@ def burden_rows(user, today: dt.date):
         Value(0),
     )
     per_week = Case(
+        # an assignment in its 应急 period reports daily whatever its cadence (R-RPT-1)
+        When(emergency_from__lte=today, emergency_until__gte=today, then=Value(WEEKLY_X100[Cadence.DAILY])),
         *[When(cadence=c, then=Value(v)) for c, v in WEEKLY_X100.items()],
         When(
             cadence=Cadence.MILESTONE,

@@ -101,6 +101,7 @@ class EventKind(models.TextChoices):
     MILESTONE = "milestone", "时间节点"
     INDICATOR = "indicator", "指标"
     TASKFORCE = "taskforce", "专班调整"
+    EMERGENCY = "emergency", "应急日报"
 
 
 # The editable category list starts with these (seeded after migrate when the table is empty).

@@ -10,6 +10,9 @@ last report date R (or S when nothing was reported yet) and a report cadence of 
 3. D − T ≤ N                   → 黄 "黄：{D−T}天内到期，进度P%"   (N = DUBAN_LIGHT_DUE_SOON_DAYS, default 7)
 4. P + X < (T−S)/(D−S)×100     → 黄 "黄：进度P%，落后时间进度{k}个百分点" (X = DUBAN_LIGHT_BEHIND_POINTS, default 20)
 5. T − R > C (for a cadence)   → 黄 "黄：已{T−R}天未报告" (a report older than its cadence is stale evidence)
+5a. 应急日报 (R-RPT-1): on a day T inside the item's special period [E1, E2] reports are daily:
+   T − max(R, E1 − 1) > 1        → 黄 "黄：应急日报期间已{…}天未报告" (the first day of the period is
+   not late yet; rule 5 still applies, so an item already stale stays yellow)
 6. otherwise                   → 绿 "绿：正常推进"
 
 Drafts are not lit (绿). An item waiting for verification (申请办结) keeps rules 2–3 only:
@@ -70,6 +73,7 @@ def light_expression(today: dt.date, prefix: str = "") -> Case:
             Q(**{f"{f('last_report_on')}__lt": limit})
             | Q(**{f"{f('last_report_on')}__isnull": True, f"{f('start_date')}__lt": limit})
         )
+    stale |= emergency_stale_q(today, prefix)
     reporting = Q(**{f"{f('status')}__in": [TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS]})
     return Case(
         When(Q(**{f("status"): TaskStatus.COMPLETED}), then=Value(Light.DONE.value)),
@@ -84,6 +88,26 @@ def light_expression(today: dt.date, prefix: str = "") -> Case:
         default=Value(Light.GREEN.value),
         output_field=IntegerField(),
     )
+
+
+def emergency_stale_q(today: dt.date, prefix: str = "") -> Q:
+    """Rule 5a as a condition: inside the 应急 period, past its first day, and no report since
+    yesterday (T − max(R, E1 − 1) > 1  ⇔  E1 < T and R < T − 1, R being the start date when
+    nothing was reported)."""
+    yesterday = today - dt.timedelta(days=1)
+    return Q(
+        **{
+            f"{prefix}emergency_from__lt": today,
+            f"{prefix}emergency_until__gte": today,
+        }
+    ) & (
+        Q(**{f"{prefix}last_report_on__lt": yesterday})
+        | Q(**{f"{prefix}last_report_on__isnull": True, f"{prefix}start_date__lt": yesterday})
+    )
+
+
+def in_emergency(emergency_from: dt.date | None, emergency_until: dt.date | None, day: dt.date) -> bool:
+    return emergency_from is not None and emergency_from <= day <= emergency_until
 
 
 def light_q(light: int, today: dt.date, prefix: str = "") -> Q | None:
@@ -126,6 +150,8 @@ def compute(
     last_report_on: dt.date | None,
     cadence: str,
     today: dt.date,
+    emergency_from: dt.date | None = None,
+    emergency_until: dt.date | None = None,
 ) -> LightResult:
     """The same rule in Python, with the reason in words."""
     n, x = _params()
@@ -145,9 +171,16 @@ def compute(
     if reporting and (progress + x) * total < elapsed * 100:
         time_pct = elapsed * 100 // total if total else 100
         return LightResult(Light.YELLOW, f"黄：进度{progress}%，落后时间进度{time_pct - progress}个百分点")
+    if not reporting:
+        return LightResult(Light.GREEN, "绿：正常推进")
+    ref = last_report_on or start_date
+    if in_emergency(emergency_from, emergency_until, today):
+        since = (today - max(ref, emergency_from - dt.timedelta(days=1))).days
+        if since > 1:
+            what = f"已{(today - ref).days}天未报告" if last_report_on else "尚未报告"
+            return LightResult(Light.YELLOW, f"黄：应急日报期间（{emergency_from:%m-%d}起每日报告）{what}")
     days = CADENCE_DAYS.get(cadence)
-    if reporting and days is not None:
-        ref = last_report_on or start_date
+    if days is not None:
         since = (today - ref).days
         if since > days:
             what = f"已{since}天未报告" if last_report_on else f"开始{since}天仍未报告"
@@ -164,6 +197,8 @@ def for_object(obj, today: dt.date) -> LightResult:
         last_report_on=obj.last_report_on,
         cadence=obj.cadence,
         today=today,
+        emergency_from=obj.emergency_from,
+        emergency_until=obj.emergency_until,
     )
 
 

@@ -68,6 +68,12 @@ class TaskQuerySet(ScopedQuerySet):
         return self.filter(pk__in=scoping.union_of([own, assigned, team]))
 
 
+# An 应急 window is both dates or neither, in order.
+EMERGENCY_WINDOW_VALID = models.Q(emergency_from__isnull=True, emergency_until__isnull=True) | models.Q(
+    emergency_from__isnull=False, emergency_until__gte=models.F("emergency_from")
+)
+
+
 class Task(ScopedModel):
     """A major task (R-TSK-1). status, progress and last_report_on roll up from assignments and
     sub-tasks (tasks.services.task_rollup) so lists can filter and sort by light in the database."""
@@ -109,6 +115,9 @@ class Task(ScopedModel):
     due_in_workdays = models.PositiveSmallIntegerField("时限（工作日）", null=True, blank=True)
     goals = models.TextField("工作目标", blank=True)
     cadence = models.CharField("报告频次", max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
+    emergency_from = models.DateField("应急日报起", null=True, blank=True)
+    emergency_until = models.DateField("应急日报止", null=True, blank=True)
+    emergency_reason = models.CharField("应急事由", max_length=200, blank=True)
     weight = models.PositiveSmallIntegerField("权重", default=1, help_text="在上级任务进度中的权重")
     status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
     progress = models.PositiveSmallIntegerField("进度%", default=0)
@@ -137,6 +146,7 @@ class Task(ScopedModel):
                 condition=models.Q(due_date__gte=models.F("start_date")), name="tasks_task_due_after_start"
             ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="tasks_task_progress_le_100"),
+            models.CheckConstraint(condition=EMERGENCY_WINDOW_VALID, name="tasks_task_emergency_window"),
         ]
 
     def __str__(self):
@@ -255,6 +265,10 @@ class Assignment(ScopedModel):
     )
     status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED)
     cadence = models.CharField("报告频次", max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
+    # 应急 (R-RPT-1): the task's special period, copied here like the cadence so lights and report
+    # periods are computed from the assignment's own row.
+    emergency_from = models.DateField("应急日报起", null=True, blank=True)
+    emergency_until = models.DateField("应急日报止", null=True, blank=True)
     start_date = models.DateField("开始日期")
     due_date = models.DateField("完成时限")
     progress = models.PositiveSmallIntegerField("进度%", default=0)
@@ -290,6 +304,9 @@ class Assignment(ScopedModel):
             models.UniqueConstraint(fields=["task", "unit"], name="tasks_assignment_task_unit_unique"),
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="tasks_assignment_progress_le_100"
+            ),
+            models.CheckConstraint(
+                condition=EMERGENCY_WINDOW_VALID, name="tasks_assignment_emergency_window"
             ),
         ]
         indexes = [

@@ -49,6 +49,13 @@ def check_change_task(actor, task) -> None:
         raise ValidationError("任务已办结，不能再修改")
 
 
+def check_end_emergency(actor, task, today) -> None:
+    """Ending (or withdrawing) an 应急 period: whoever may change the task, while one is current or ahead."""
+    check_change_task(actor, task)
+    if task.emergency_from is None or task.emergency_until < today:
+        raise ValidationError("该任务当前没有应急日报安排")
+
+
 def major_origin(chain: list):
     """The topmost 重大 task in a task's chain (self first, then ancestors), or None.
 

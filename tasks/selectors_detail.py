@@ -68,6 +68,7 @@ class TaskDetail:
     gate_refusal: str
     decompose_units: list
     pending_units: list
+    emergency: dict | None = None  # the 应急 window's state: current / ahead / past
 
 
 def detail_queryset():
@@ -196,6 +197,8 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
         "milestone_add": rules.allowed(rules.check_change_task, user, task),
         "indicator_add": rules.allowed(rules.check_change_task, user, task),
         "taskforce_edit": rules.allowed(rules.check_change_task, user, task),
+        "emergency": rules.allowed(rules.check_change_task, user, task),
+        "emergency_end": rules.allowed(rules.check_end_emergency, user, task, today),
     }
     decompose_units = rules.decompose_units(user, task, pending_status)
     task_actions["decompose"] = bool(decompose_units)
@@ -237,7 +240,17 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
         gate_refusal=gate,
         decompose_units=decompose_units,
         pending_units=pending_units,
+        emergency=_emergency_state(task, today),
     )
+
+
+def _emergency_state(task: Task, today: dt.date) -> dict | None:
+    if task.emergency_from is None:
+        return None
+    return {
+        "current": task.emergency_from <= today <= task.emergency_until,
+        "ahead": today < task.emergency_from,
+    }
 
 
 def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool) -> None:

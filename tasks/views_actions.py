@@ -465,6 +465,40 @@ class MilestoneCreateView(TaskChangeFormView):
         return self.object
 
 
+class TaskEmergencyView(TaskChangeFormView):
+    form_class = task_forms.EmergencyForm
+    page_title = "应急日报"
+    submit_label = "启用应急日报"
+    success_message = "已启用应急日报，承办单位将收到每日报告提醒"
+
+    @property
+    def explanation(self):
+        return (
+            "应急期间（如突发公共卫生事件响应期），本任务及其全部子任务的承办单位每日报告一次进展，"
+            "当日报告当日计；期间结束后恢复原报告频次（"
+            f"{self.object.get_cadence_display()}）。原频次中截止日落在应急期间内的报告期由每日报告代替。"
+        )
+
+    def get_initial(self):
+        t = self.object
+        if t.emergency_from and t.emergency_until >= clock.today():
+            return {"start": t.emergency_from, "end": t.emergency_until, "reason": t.emergency_reason}
+        return {"start": clock.today()}
+
+    def perform(self, form):
+        services.task_set_emergency(actor=self.request.user, task=self.object, **form.cleaned_data)
+        return self.object
+
+
+class TaskEmergencyEndView(ServiceActionView):
+    model = Task
+    permission = "tasks.view_task"
+    success_message = "应急日报已结束，今日起恢复原报告频次"
+
+    def perform(self):
+        services.task_end_emergency(actor=self.request.user, task=self.object)
+
+
 class IndicatorCreateView(TaskChangeFormView):
     form_class = task_forms.IndicatorForm
     page_title = "新增指标"

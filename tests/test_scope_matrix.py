@@ -206,6 +206,8 @@ ENDPOINTS = {
     "tasks:milestone_create": lambda w: {"pk": w["task"].pk},
     "tasks:indicator_create": lambda w: {"pk": w["task"].pk},
     "tasks:taskforce_edit": lambda w: {"pk": w["task"].pk},
+    "tasks:task_emergency": lambda w: {"pk": w["task"].pk},
+    "tasks:task_emergency_end": lambda w: {"pk": w["task"].pk},
     "tasks:milestone_complete": lambda w: {"pk": w["milestone"].pk},
     "tasks:assignment_sign": lambda w: {"pk": w["assignment"].pk},
     "tasks:assignment_return": lambda w: {"pk": w["assignment"].pk},

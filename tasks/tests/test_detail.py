@@ -226,6 +226,13 @@ def _service_outcomes(org, username, task):
         ),
         ("indicator_add", lambda: services.indicator_create(actor=user, task=task, name="i", target=1)),
         ("taskforce_edit", lambda: services.taskforce_set(actor=user, task=task, members=[])),
+        (
+            "emergency",
+            lambda: services.task_set_emergency(
+                actor=user, task=task, start=clock.today(), end=clock.today(), reason="应急"
+            ),
+        ),
+        ("emergency_end", lambda: services.task_end_emergency(actor=user, task=task)),
     ]:
         out[(name, task.pk)] = _succeeds(fn)
     units = [task.org_unit] + [a.unit for a in task.assignments.all()]
@@ -289,6 +296,14 @@ def _states(org):
     a = lead(task)
     services.assignment_sign(actor=org.user("county_a_clerk"), assignment=a)
     yield "牵头已签收、配合已退回", task
+    services.task_set_emergency(
+        actor=org.user("prov_supervisor"),
+        task=task,
+        start=clock.today(),
+        end=clock.today() + dt.timedelta(days=3),
+        reason="疫情应急响应",
+    )
+    yield "应急日报中", task
     services.extension_request(
         actor=org.user("county_a_clerk"),
         assignment=a,
