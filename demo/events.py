@@ -149,6 +149,24 @@ class EventsMixin:
         track.progress = max(track.progress, min(100, value))
         return track.progress
 
+    def do_emergency(self, node: Node):
+        if node.task is None:
+            return
+        task_services.task_set_emergency(
+            actor=self.user(node.creator),
+            task=node.task,
+            start=clock.today(),
+            end=clock.today() + dt.timedelta(days=13),
+            reason="辖区出现登革热本地病例，启动突发公共卫生事件应急响应"
+            if node.theme["key"] == "bmsw"
+            else "省卫生健康委启动突发公共卫生事件Ⅲ级应急响应，相关重点任务实行日报告",
+        )
+        self.counts["emergency_tasks"] += 1
+
+    def do_emergency_report(self, track: Track):
+        if track.assignment is not None:
+            self.do_report(track)
+
     def do_report(self, track: Track):
         node = track.node
         track.assignment.refresh_from_db()

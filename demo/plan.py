@@ -170,6 +170,7 @@ class PlanMixin:
         for day in range(-118, -5, 9):
             self.at(day + 0.97, self.do_read_inbox)
         # province tasks: lead by a department, two thirds decomposed to cities
+        emergency = None
         for i in range(self.scale.province_tasks):
             theme = themes[i % len(themes)]
             fate = fates[i] if i < len(fates) else _weighted(r, TOP_FATES)
@@ -215,6 +216,11 @@ class PlanMixin:
                 )
             else:
                 self.plan_node(node, depth=0)
+            if decompose and fate in (GREEN, BEHIND, STALE) and due_off > 8:
+                if emergency is None or (theme["key"] == "bmsw" and emergency.theme["key"] != "bmsw"):
+                    emergency = node
+        if emergency is not None:
+            self.plan_emergency(emergency)
         # city tasks: half to one county, half decomposed by the city to several counties
         unsigned, returned = self.scale.leaf_unsigned, self.scale.leaf_returned
         for ci, (city, cpy) in enumerate(self.cities):
@@ -254,6 +260,20 @@ class PlanMixin:
                         self.plan_node(node, depth=0)
                 else:
                     self.plan_node(node, depth=0, decompose_to=counties, k=(2, 4))
+
+    def plan_emergency(self, node: Node):
+        """应急 (R-RPT-1): six days ago one decomposed province task went to daily reports for a
+        fortnight; most units report every day since, some miss days (the late list shows them)."""
+        r = self.rng
+        self.at(-6.4, self.do_emergency, node)
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            stack.extend(n.children)
+            for track in n.tracks:
+                for day in range(-6, 0):
+                    if r.random() < 0.8:
+                        self.at(day + 0.45 + r.uniform(0, 0.4), self.do_emergency_report, track)
 
     def child_node(self, parent: Node, lead: Unit, title: str) -> Node:
         r = self.rng

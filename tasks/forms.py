@@ -411,8 +411,7 @@ class EmergencyForm(StyledForm):
 
     start = _date("起始日期")
     end = _date("结束日期")
-    # required by the service, which checks every field at once (so all errors show together)
-    reason = _text("应急事由", required=False, max_length=200, help_text="如：突发公共卫生事件应急响应期间")
+    reason = _text("应急事由", max_length=200, help_text="如：突发公共卫生事件应急响应期间")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

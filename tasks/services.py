@@ -467,7 +467,8 @@ def _apply_emergency(actor: User, task: Task, start, end, reason: str, note: str
 @transaction.atomic
 def task_set_emergency(*, actor: User, task: Task, start: dt.date, end: dt.date, reason: str) -> Task:
     """应急 (R-RPT-1): from `start` to `end` the task and everything decomposed from it is reported
-    daily. The window may begin today or later; it replaces an earlier window."""
+    daily. The window may begin today or later; it replaces an earlier window. A running window
+    keeps its start and may be lengthened or shortened (not to before today)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     rules.check_change_task(actor, task)
     reason = (reason or "").strip()
@@ -475,12 +476,15 @@ def task_set_emergency(*, actor: User, task: Task, start: dt.date, end: dt.date,
     today = clock.today()
     if not reason:
         errors["reason"] = "请填写应急事由"
-    if start < today:
+    running = task.emergency_from == start and task.emergency_until >= today  # adjusting its end
+    if start < today and not running:
         errors["start"] = f"起始日期不能早于今天（{today:%Y-%m-%d}）：过去的日子无法补设日报"
     elif start > task.due_date:
         errors["start"] = f"起始日期不能晚于任务完成时限（{task.due_date:%Y-%m-%d}）"
     if end < start:
         errors["end"] = "结束日期不能早于起始日期"
+    elif end < today:
+        errors["end"] = "结束日期不能早于今天（提前结束请用“结束应急日报”）"
     elif (end - start).days + 1 > EMERGENCY_MAX_DAYS:
         errors["end"] = f"应急日报期限最长{EMERGENCY_MAX_DAYS}天"
     if errors:

@@ -53,6 +53,14 @@ def test_load_demo_small_builds_a_living_province():
     assert {TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED} <= statuses
     assert Task.objects.filter(parent__isnull=False).exists()  # decomposition happened
     assert PartyReview.objects.exists()  # 重大 tasks went through the 党组会 gate
+    # 应急 (R-RPT-1): one decomposed task reports daily since six days ago, down its sub-tasks
+    from reporting.selectors import report_periods
+
+    in_window = Assignment.objects.filter(emergency_from__lte=today, emergency_until__gte=today)
+    assert Task.objects.filter(emergency_from__isnull=False, children__isnull=False).exists()
+    assert in_window.filter(task__parent__isnull=False).exists()
+    daily = [p for a in in_window for p in report_periods(a, today).periods if p.emergency]
+    assert daily and {"on_time", "missing"} & {p.state for p in daily}
 
     # supervision and rectification (issue 3): campaigns drawn at random, visits, findings turned
     # into problems in every state, issued 交办函 with their digest, a 回头看 regression

@@ -4,6 +4,7 @@ page, down the sub-task tree, into the light, the report periods, the late list 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -66,23 +67,38 @@ def test_supervisor_switches_a_task_to_daily_reports_through_the_page(org, login
 def test_bad_input_gets_chinese_errors_keeps_what_was_typed_and_changes_nothing(org, login, task):
     client = login(org.user("prov_supervisor"))
     today = clock.today()
-    response = client.post(
-        _url("task_emergency", task),
-        {
-            "start": (today - dt.timedelta(days=2)).isoformat(),
-            "end": (today - dt.timedelta(days=3)).isoformat(),
-            "reason": "  ",
-        },
-    )
+    typed = {
+        "start": (today - dt.timedelta(days=2)).isoformat(),
+        "end": (today - dt.timedelta(days=3)).isoformat(),
+        "reason": "应急响应",
+    }
+    response = client.post(_url("task_emergency", task), typed)
     assert response.status_code == 200
     body = response.content.decode()
     assert "起始日期不能早于今天" in body
     assert "结束日期不能早于起始日期" in body
-    assert "请填写应急事由" in body
-    assert (today - dt.timedelta(days=2)).isoformat() in body  # kept
+    assert typed["start"] in body and typed["end"] in body and "应急响应" in body  # kept
+    response = client.post(_url("task_emergency", task), {**typed, "start": today.isoformat(), "reason": " "})
+    assert "请填写应急事由" in response.content.decode()
     task.refresh_from_db()
     assert task.emergency_from is None and lead(task).emergency_from is None
     assert not TaskEvent.objects.filter(task=task, kind=EventKind.EMERGENCY).exists()
+
+
+def test_a_running_window_can_be_lengthened_keeping_its_start(org, task):
+    supervisor, today = org.user("prov_supervisor"), clock.today()
+    services.task_set_emergency(
+        actor=supervisor, task=task, start=today, end=today + dt.timedelta(days=5), reason="应急"
+    )
+    clock.travel(days=3)
+    services.task_set_emergency(
+        actor=supervisor, task=task, start=today, end=today + dt.timedelta(days=12), reason="应急延长"
+    )
+    assert lead(task).emergency_until == today + dt.timedelta(days=12)
+    with pytest.raises(ValidationError, match="早于今天"):
+        services.task_set_emergency(
+            actor=supervisor, task=task, start=today - dt.timedelta(days=1), end=clock.today(), reason="x"
+        )
 
 
 def test_only_the_assigning_side_may_declare_it(org, login, task):
