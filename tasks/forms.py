@@ -141,11 +141,9 @@ class IndentedUnitField(forms.ModelChoiceField):
 
 
 class PersonsField(forms.CharField):
-    """责任人: names or account names separated by commas/spaces, resolved among `users`."""
-
-    def __init__(self, *args, users=None, **kwargs):
-        self.users = users
-        super().__init__(*args, **kwargs)
+    """责任人: names or account names separated by commas/spaces. The field cleans to the typed
+    names; `resolve(names, users)` finds them among the accounts the form may name (so a name
+    outside them reads "找不到账号" whether or not such an account exists elsewhere)."""
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -155,13 +153,16 @@ class PersonsField(forms.CharField):
     def clean(self, value):
         import re
 
+        value = super().clean(value)
+        return [t for t in re.split(r"[,，、;；\s]+", value or "") if t]
+
+    @staticmethod
+    def resolve(tokens, users):
         from django.db.models import Q
 
-        value = super().clean(value)
-        tokens = [t for t in re.split(r"[,，、;；\s]+", value or "") if t]
         found, missing, ambiguous = [], [], []
         for token in tokens:
-            matches = list(self.users.filter(Q(username__iexact=token) | Q(full_name=token))[:2])
+            matches = list(users.filter(Q(username__iexact=token) | Q(full_name=token))[:2])
             if not matches:
                 missing.append(token)
             elif len(matches) > 1 and not any(m.username.lower() == token.lower() for m in matches):
@@ -225,8 +226,6 @@ class TaskForm(StyledForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, org_units=(), instance=None, **kwargs):
-        from django.contrib.auth import get_user_model
-
         from core import scoping
         from org.models import Unit
         from tasks.choices import Cadence, TaskLevel
@@ -273,8 +272,7 @@ class TaskForm(StyledForm):
             lead_qs = Unit.objects.filter(scoping.units_q(user, "tasks.add_task"))
         f["lead_unit"].queryset = lead_qs.filter(is_active=True).order_by("path")
         f["co_units"].queryset = Unit.objects.filter(is_active=True).order_by("path")
-        # responsible persons may sit in any unit the task involves, also outside the scope
-        f["responsible_persons"].users = get_user_model().objects.filter(is_active=True)
+        self.instance = instance
         for name in ("level", "cadence"):
             f[name].error_messages["required"] = f"请选择{f[name].label}"
         from django.urls import reverse
@@ -297,7 +295,20 @@ class TaskForm(StyledForm):
             self.add_error("due_date", "请填写完成时限，或填写工作日数")
         if start and due and not n and due < start:
             self.add_error("due_date", "完成时限不能早于开始日期")
+        if "responsible_persons" in data:
+            try:
+                data["responsible_persons"] = PersonsField.resolve(
+                    data["responsible_persons"], self._nameable_users(data)
+                )
+            except forms.ValidationError as exc:
+                self.add_error("responsible_persons", exc)
         return data
+
+    def _nameable_users(self, data):
+        from tasks.selectors import nameable_users
+
+        org_unit = data.get("org_unit") or (self.instance.org_unit if self.instance else None)
+        return nameable_users([org_unit, data.get("lead_unit"), *(data.get("co_units") or [])])
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -464,11 +475,13 @@ class TaskForceForm(StyledForm):
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].users = users
-        self.fields["leader"].users = users
+        self.users = users
+
+    def clean_members(self):
+        return PersonsField.resolve(self.cleaned_data.get("members") or [], self.users)
 
     def clean_leader(self):
-        leaders = self.cleaned_data.get("leader") or []
+        leaders = PersonsField.resolve(self.cleaned_data.get("leader") or [], self.users)
         if len(leaders) > 1:
             raise forms.ValidationError("专班负责人只能填写一人")
         return leaders[0] if leaders else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 
@@ -132,3 +132,16 @@ def acting_units(user, perm: str) -> list[Unit]:
         for unit in Unit.objects.filter(pk__in=grant_ids, is_active=True):
             units[unit.pk] = unit
     return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))
+
+
+def nameable_users(units):
+    """Accounts a task form may name (责任人, 专班): active, in one of the units the task involves
+    or below one of them — never an arbitrary account elsewhere, so typing a name outside reads
+    "找不到账号" whether or not it exists (R-ORG-3)."""
+    from org.models import User
+
+    q = Q(pk__in=[])
+    for unit in {u.pk: u for u in units if u is not None}.values():
+        lo, hi = scoping.subtree_range(unit.path)
+        q |= Q(unit__path__gte=lo, unit__path__lt=hi)
+    return User.objects.filter(is_active=True).filter(q)

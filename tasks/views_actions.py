@@ -23,12 +23,12 @@ from django.views.generic import FormView, TemplateView
 from core import clock
 from core import views as core_views
 from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors, _message
-from org.models import Unit, User
+from org.models import Unit
 from tasks import forms as task_forms
 from tasks import rules, services, workdays
 from tasks.choices import ExtensionStatus
 from tasks.models import Assignment, ExtensionRequest, Milestone, Task, WorkdayOverride
-from tasks.selectors import acting_units
+from tasks.selectors import acting_units, nameable_users
 
 WEEKDAYS = "一二三四五六日"
 
@@ -518,7 +518,9 @@ class TaskForceView(TaskChangeFormView):
     success_message = "专班已更新"
 
     def get_form(self, form_class=None):
-        return task_forms.TaskForceForm(**self.get_form_kwargs(), users=User.objects.filter(is_active=True))
+        t = self.object
+        units = [t.org_unit, t.lead_unit, *t.co_units.all(), *(a.unit for a in t.assignments.all())]
+        return task_forms.TaskForceForm(**self.get_form_kwargs(), users=nameable_users(units))
 
     def get_initial(self):
         members = list(self.object.taskforce.select_related("user"))

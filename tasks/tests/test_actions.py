@@ -454,6 +454,25 @@ def test_taskforce_members_from_several_units_see_the_task(org, login):
     assert login(outsider).get(task.get_absolute_url()).status_code == 200
 
 
+def test_naming_an_account_outside_the_task_units_reads_like_a_missing_one(org, login):
+    """R-ORG-3: 责任人 must sit in a unit the task involves, so a name typed from elsewhere gets the
+    same answer as a name nobody has — the form does not confirm accounts outside."""
+    c = login(org.user("city_a_supervisor"))
+    post = _task_post(org, org_unit=org.units["city_a"].pk, title="甲市任务")
+    answers = []
+    for name in ("卫联络", "查无此人"):  # 卫联络 exists, in 乙市's county
+        r = c.post(_url("task_create"), {**post, "responsible_persons": name})
+        assert r.status_code == 200
+        answers.append(r.content.decode().count(f"找不到账号：{name}"))
+    assert answers == [1, 1]
+    assert not Task.objects.filter(title="甲市任务").exists()
+    r = c.post(_url("task_create"), {**post, "responsible_persons": "钱联络"})  # lead unit's clerk
+    assert r.status_code == 302
+    assert list(
+        Task.objects.get(title="甲市任务").responsible_persons.values_list("username", flat=True)
+    ) == ["county_a_clerk"]
+
+
 # --- holiday overrides (R-TSK-1b) ------------------------------------------------------------------------
 
 
