@@ -32,7 +32,15 @@ class BootstrapMixin:
                     w.attrs["aria-invalid"] = "true"
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class SearchableUnits:
+    """A unit picker over a whole province (thousands of units) is a select the user can type into:
+    static/js/duban.js turns every `select[data-search]` into a search box (Tom Select, from npm)."""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "data-search": "unit"}
+
+
+class UnitChoiceField(SearchableUnits, forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", "请选择单位")
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from org.forms import SearchableUnits
 from tasks.models import Directive
 
 # --- ledger: saved filters, import, directives (R-TSK-7, R-DEC-1) ----------------------------------
@@ -130,12 +131,12 @@ def _text(label, required=True, max_length=None, rows=None, **kwargs):
     )
 
 
-class IndentedUnitMultipleField(forms.ModelMultipleChoiceField):
+class IndentedUnitMultipleField(SearchableUnits, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return "　" * obj.depth + obj.name
 
 
-class IndentedUnitField(forms.ModelChoiceField):
+class IndentedUnitField(SearchableUnits, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * obj.depth + obj.name
 
@@ -197,7 +198,7 @@ class TaskForm(StyledForm):
         label="配合单位",
         queryset=None,
         required=False,
-        help_text="可选任何在用单位（跨单位协同）；按住 Ctrl 多选",
+        help_text="可选任何在用单位（跨单位协同）；输入名称搜索，可多选",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     responsible_persons = PersonsField(

@@ -7,3 +7,23 @@ document.addEventListener("change", function (e) {
   var el = e.target.closest("[data-autosubmit]");
   if (el && el.form) { el.form.requestSubmit(); }
 });
+// Unit pickers over thousands of units: a select the user can type into (Tom Select, from npm).
+function duban_search_selects(root) {
+  if (!window.TomSelect) { return; }
+  root.querySelectorAll("select[data-search]").forEach(function (el) {
+    if (el.tomselect) { return; }
+    new window.TomSelect(el, {
+      maxOptions: 100,
+      placeholder: "输入名称搜索单位",
+      closeAfterSelect: true,
+      plugins: el.multiple ? ["remove_button"] : (el.required ? [] : ["clear_button"]),
+      render: {
+        // the options keep their tree indentation; a chosen unit shows its name only
+        item: function (data, escape) { return "<div>" + escape(data.text.replace(/^\u3000+/, "")) + "</div>"; },
+        no_results: function () { return '<div class="no-results">没有匹配的单位</div>'; },
+      },
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { duban_search_selects(document); });
+document.addEventListener("htmx:load", function (e) { duban_search_selects(e.target); });

@@ -36,6 +36,14 @@ def post_with_csrf(page, url):
     return page.request.post(url, headers={"X-CSRFToken": token, "Referer": page.url}, max_redirects=0)
 
 
+def pick_unit(page, name, unit):
+    """The unit pickers are search boxes (thousands of units at province scale): type, pick."""
+    page.click(f'select[name="{name}"] + .ts-wrapper .ts-control')
+    page.keyboard.type(unit.name[:3])
+    page.click(f'.ts-dropdown:visible [data-value="{unit.pk}"]')
+    assert page.eval_on_selector(f'select[name="{name}"]', "e => e.value") == str(unit.pk)
+
+
 def test_task_ledger_loop(new_page, shots):
     org = build_org()
     calm = make_task(org, title="病媒生物防治常态化", lead="county_a", days=200)  # stays green
@@ -51,7 +59,7 @@ def test_task_ledger_loop(new_page, shots):
     sup.fill("[name=title]", "推进紧密型县域医共体建设")
     sup.select_option("[name=category]", label="医改")
     sup.select_option("[name=level]", value="major")
-    sup.select_option("[name=lead_unit]", value=str(org.units["city_a"].pk))
+    pick_unit(sup, "lead_unit", org.units["city_a"])
     sup.fill("[name=start_date]", today.isoformat())
     sup.fill("[name=due_date]", due.isoformat())
     sup.fill("[name=goals]", "2026年底前县域医共体实现人员、财务、药品统一管理")
@@ -82,9 +90,9 @@ def test_task_ledger_loop(new_page, shots):
 
     visible(sup, "[data-action=decompose]").click()
     sup.fill("[name=rows-0-title]", "甲一县医共体建设")
-    sup.select_option("[name=rows-0-lead_unit]", value=str(org.units["county_a"].pk))
+    pick_unit(sup, "rows-0-lead_unit", org.units["county_a"])
     sup.fill("[name=rows-1-title]", "甲二县医共体建设")
-    sup.select_option("[name=rows-1-lead_unit]", value=str(org.units["county_b"].pk))
+    pick_unit(sup, "rows-1-lead_unit", org.units["county_b"])
     shots(sup, "04_decompose")
     submit(sup)
     sup.wait_for_load_state("networkidle")
