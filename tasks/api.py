@@ -51,6 +51,9 @@ class TaskSerializer(serializers.ModelSerializer):
             "progress",
             "last_report_on",
             "completed_on",
+            "cadence",
+            "emergency_from",
+            "emergency_until",
             "light",
             "light_reason",
         ]
@@ -78,6 +81,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "assigned_at",
             "signed_at",
             "completed_at",
+            "cadence",
+            "emergency_from",
+            "emergency_until",
         ]
 
 
