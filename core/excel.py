@@ -81,6 +81,55 @@ def build_workbook(
     return buf.getvalue()
 
 
+# --- import templates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of an import template: header, required, width and the hint shown to the user
+    (on the import page and on the template's 填写说明 sheet)."""
+
+    header: str
+    required: bool
+    width: int = 14
+    hint: str = ""
+
+
+def required_headers(columns: Sequence[ImportColumn]) -> list[str]:
+    return [c.header for c in columns if c.required]
+
+
+def import_template(title: str, columns: Sequence[ImportColumn]) -> bytes:
+    """The downloadable template: the header row (required columns marked *), then a 填写说明
+    sheet with every column's hint."""
+    data = build_workbook(
+        title=title,
+        columns=[Column(c.header + ("*" if c.required else ""), width=c.width) for c in columns],
+        rows=[],
+    )
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.create_sheet("填写说明")
+    ws.append(["列", "说明"])
+    for c in columns:
+        ws.append([c.header, ("必填" if c.required else "选填") + (f"：{c.hint}" if c.hint else "")])
+    ws.append([])
+    ws.append(["注意", "只读取第一个工作表；任一行有错误则整个文件都不导入，请按提示修改后重新上传"])
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 80
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def cell_text(value) -> str:
+    """Cell → text; numbers typed into a code or phone column come back as ints or floats."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     from urllib.parse import quote
 

@@ -111,3 +111,18 @@ def union_of(querysets):
     """`qs1 UNION qs2 …` of single-column querysets, for `pk__in=` (each must be unordered)."""
     first, *rest = list(querysets)
     return first.union(*rest) if rest else first
+
+
+def acting_units(user, perm: str) -> list:
+    """Units a user may act for with `perm` as a create form's 单位 choice: their own unit when
+    in scope, then the units their role grants sit on (not their whole subtree), in tree order."""
+    from org.models import Unit
+
+    units = {}
+    if user.unit_id and unit_in_scope(user, perm, user.unit):
+        units[user.unit_id] = user.unit
+    grant_ids = [g.unit_id for g in grants_for(user, perm) if g.unit_id not in units]
+    if grant_ids:
+        for unit in Unit.objects.filter(pk__in=grant_ids, is_active=True):
+            units[unit.pk] = unit
+    return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))

@@ -46,9 +46,8 @@ def year_choices(user) -> list[int]:
 def issuer_units(user, perm: str = ADD) -> list[Unit]:
     """Units a user may issue documents for: the 机关 their grants sit on (a department acts for
     the 委 it belongs to, so departments are left out unless nothing else remains)."""
-    from tasks.selectors import acting_units
 
-    units = acting_units(user, perm)
+    units = scoping.acting_units(user, perm)
     organs = [u for u in units if u.kind != UnitKind.DEPARTMENT]
     organs.sort(key=lambda u: u.path)
     return organs or units

@@ -49,6 +49,37 @@ class UnitChoiceField(SearchableUnits, forms.ModelChoiceField):
         return "　" * obj.depth + f"{obj.display_name}（{obj.code}）"
 
 
+def acting_unit_field(units, label: str) -> forms.ModelChoiceField:
+    """The 单位 a user acts for on a create or import form: a fixed list (scoping.acting_units)."""
+    field = forms.ModelChoiceField(
+        label=label,
+        queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
+        empty_label=None,
+        error_messages={"invalid_choice": "请选择您有权限的单位", "required": f"请选择{label}"},
+    )
+    field.choices = [(u.pk, u.name) for u in units]
+    field.widget.attrs["class"] = "form-select"
+    return field
+
+
+class ExcelImportForm(forms.Form):
+    """The acting unit and the .xlsx file of an import page (core.views.ExcelImportView)."""
+
+    unit_field = "org_unit"
+    unit_label = "单位"
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要导入的 Excel 文件"},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {self.unit_field: acting_unit_field(units, self.unit_label), **self.fields}
+
+
 # --- sign-in ---------------------------------------------------------------------------------
 
 

@@ -7,62 +7,39 @@ all-or-nothing transaction are in `org.services.unit_import` / `user_import`.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-
 from core import excel
-from core.excel import Column, RowErrors
+from core.excel import RowErrors
 from org import services
 from org.choices import InstitutionType, UnitKind
 
 MAX_ROWS = 5000
 
-UNIT_COLUMNS = [
-    Column("单位编码*", 16),
-    Column("单位全称*", 30),
-    Column("简称", 16),
-    Column("层级类型*", 12),
-    Column("机构类别", 14),
-    Column("上级单位编码*", 16),
-    Column("排序", 8),
-    Column("发文代字", 12),
-]
-UNIT_REQUIRED = ["单位编码", "单位全称", "层级类型", "上级单位编码"]
+IC = excel.ImportColumn
+UNIT_COLUMNS = (
+    IC("单位编码", True, 16, "全省唯一，如 SF-A-1"),
+    IC("单位全称", True, 30),
+    IC("简称", False, 16, "页面上优先显示简称"),
+    IC("层级类型", True, 12, "、".join(label for _, label in UnitKind.choices) + "（处室、科室均可）"),
+    IC("机构类别", False, 14, "、".join(label for value, label in InstitutionType.choices if value)),
+    IC("上级单位编码", True, 16, "系统中已有的单位，或本文件中位于本行之前的单位"),
+    IC("排序", False, 8, "整数，越小越靠前"),
+    IC("发文代字", False, 12, "如“示卫督”"),
+)
+UNIT_REQUIRED = excel.required_headers(UNIT_COLUMNS)
 
-USER_COLUMNS = [
-    Column("账号*", 16),
-    Column("姓名*", 12),
-    Column("单位编码*", 16),
-    Column("角色编码", 18),
-    Column("手机号", 14),
-    Column("初始密码", 16),
-    Column("职务", 14),
-    Column("邮箱", 22),
-]
-USER_REQUIRED = ["账号", "姓名", "单位编码"]
-
-UNIT_HELP = [
-    ("单位编码", "必填，全省唯一，如 SF-A-1"),
-    ("单位全称", "必填"),
-    ("简称", "选填，页面上优先显示简称"),
-    ("层级类型", "必填：" + "、".join(label for _, label in UnitKind.choices) + "（处室、科室均可）"),
-    ("机构类别", "选填：" + "、".join(label for value, label in InstitutionType.choices if value)),
-    ("上级单位编码", "必填：系统中已有的单位，或本文件中位于本行之前的单位"),
-    ("排序", "选填，整数，越小越靠前"),
-    ("发文代字", "选填，如“示卫督”"),
-]
-USER_HELP = [
-    ("账号", "必填，登录用，不区分大小写，不能与已有账号重复"),
-    ("姓名", "必填"),
-    ("单位编码", "必填，系统中已有的单位"),
-    ("角色编码", "选填，多个用“、”或逗号分隔，授予范围为本单位及下级；须由有授予角色权限的管理员导入"),
-    ("手机号", "选填，11位，加密存储"),
-    ("初始密码", "选填；留空则由系统生成，导入成功后仅显示一次。首次登录须修改密码"),
-    ("职务", "选填"),
-    ("邮箱", "选填"),
-]
+USER_COLUMNS = (
+    IC("账号", True, 16, "登录用，不区分大小写，不能与已有账号重复"),
+    IC("姓名", True, 12),
+    IC("单位编码", True, 16, "系统中已有的单位"),
+    IC("角色编码", False, 18, "多个用“、”或逗号分隔，授予范围为本单位及下级；须由有授予角色权限的管理员导入"),
+    IC("手机号", False, 14, "11位，加密存储"),
+    IC("初始密码", False, 16, "留空则由系统生成，导入成功后仅显示一次。首次登录须修改密码"),
+    IC("职务", False, 14),
+    IC("邮箱", False, 22),
+)
+USER_REQUIRED = excel.required_headers(USER_COLUMNS)
 
 KIND_ALIASES = {label: value for value, label in UnitKind.choices} | {
     value: value for value, _ in UnitKind.choices
@@ -73,37 +50,12 @@ INSTITUTION_ALIASES = {label: value for value, label in InstitutionType.choices 
 }
 
 
-def _template(title: str, columns: list[Column], help_rows: list[tuple[str, str]]) -> bytes:
-    data = excel.build_workbook(title=title, columns=columns, rows=[])
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.create_sheet("填写说明")
-    ws.append(["列", "说明"])
-    for row in help_rows:
-        ws.append(list(row))
-    ws.append([])
-    ws.append(["注意", "只读取第一个工作表；任一行有错误则整个文件都不导入，请按提示修改后重新上传"])
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 80
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def unit_template() -> bytes:
-    return _template("单位", UNIT_COLUMNS, UNIT_HELP)
+    return excel.import_template("单位", UNIT_COLUMNS)
 
 
 def user_template() -> bytes:
-    return _template("账号", USER_COLUMNS, USER_HELP)
-
-
-def _text(value) -> str:
-    """Cell → text; numbers typed into a code or phone column come back as ints or floats."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return excel.import_template("账号", USER_COLUMNS)
 
 
 @dataclass
@@ -137,7 +89,7 @@ class UserRow:
 def _required(row: excel.SheetRow, names: list[str], errors: RowErrors) -> bool:
     ok = True
     for name in names:
-        if not _text(row.values.get(name)):
+        if not excel.cell_text(row.values.get(name)):
             errors.add(row.number, f"{name}不能为空")
             ok = False
     return ok
@@ -159,17 +111,17 @@ def parse_units(upload) -> tuple[list[UnitRow], RowErrors]:
     for row in sheet:
         v = row.values
         ok = _required(row, UNIT_REQUIRED, errors)
-        kind_text = _text(v.get("层级类型"))
+        kind_text = excel.cell_text(v.get("层级类型"))
         kind = KIND_ALIASES.get(kind_text, "")
         if kind_text and not kind:
             errors.add(row.number, f"层级类型“{kind_text}”无效，应为国家、省、市、县、机构、处室/科室之一")
             ok = False
-        inst_text = _text(v.get("机构类别"))
+        inst_text = excel.cell_text(v.get("机构类别"))
         inst = INSTITUTION_ALIASES.get(inst_text, "")
         if inst_text and not inst:
             errors.add(row.number, f"机构类别“{inst_text}”无效")
             ok = False
-        sort_text = _text(v.get("排序"))
+        sort_text = excel.cell_text(v.get("排序"))
         try:
             sort_order = int(sort_text) if sort_text else 0
         except ValueError:
@@ -179,14 +131,14 @@ def parse_units(upload) -> tuple[list[UnitRow], RowErrors]:
         out.append(
             UnitRow(
                 number=row.number,
-                code=_text(v.get("单位编码")),
-                name=_text(v.get("单位全称")),
-                short_name=_text(v.get("简称")),
+                code=excel.cell_text(v.get("单位编码")),
+                name=excel.cell_text(v.get("单位全称")),
+                short_name=excel.cell_text(v.get("简称")),
                 kind=kind,
                 institution_type=inst,
-                parent_code=_text(v.get("上级单位编码")),
+                parent_code=excel.cell_text(v.get("上级单位编码")),
                 sort_order=sort_order,
-                issuer_code=_text(v.get("发文代字")),
+                issuer_code=excel.cell_text(v.get("发文代字")),
                 ok=ok,
             )
         )
@@ -202,18 +154,20 @@ def parse_users(upload) -> tuple[list[UserRow], RowErrors]:
     for row in sheet:
         v = row.values
         ok = _required(row, USER_REQUIRED, errors)
-        roles_text = _text(v.get("角色编码")).replace("，", ",").replace("、", ",").replace(" ", ",")
+        roles_text = (
+            excel.cell_text(v.get("角色编码")).replace("，", ",").replace("、", ",").replace(" ", ",")
+        )
         out.append(
             UserRow(
                 number=row.number,
-                username=_text(v.get("账号")),
-                full_name=_text(v.get("姓名")),
-                unit_code=_text(v.get("单位编码")),
+                username=excel.cell_text(v.get("账号")),
+                full_name=excel.cell_text(v.get("姓名")),
+                unit_code=excel.cell_text(v.get("单位编码")),
                 role_codes=[c for c in (p.strip() for p in roles_text.split(",")) if c],
-                phone=_text(v.get("手机号")),
-                password=_text(v.get("初始密码")),
-                title=_text(v.get("职务")),
-                email=_text(v.get("邮箱")),
+                phone=excel.cell_text(v.get("手机号")),
+                password=excel.cell_text(v.get("初始密码")),
+                title=excel.cell_text(v.get("职务")),
+                email=excel.cell_text(v.get("邮箱")),
                 ok=ok,
             )
         )

@@ -596,7 +596,7 @@ class ImportView(PermissionRequiredMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx["kind"] = self.kind
         ctx["title"] = "导入单位" if self.kind == "unit" else "导入账号"
-        ctx["help_rows"] = imports.UNIT_HELP if self.kind == "unit" else imports.USER_HELP
+        ctx["columns"] = imports.UNIT_COLUMNS if self.kind == "unit" else imports.USER_COLUMNS
         ctx["template_url"] = reverse(f"org:{self.kind}_import_template")
         ctx["back_url"] = reverse(f"org:{self.kind}_list")
         return ctx

@@ -6,22 +6,12 @@ from __future__ import annotations
 from django import forms
 
 from core import clock
+from org.forms import ExcelImportForm, acting_unit_field
 from org.models import Unit
 from rectification.choices import ProblemSource, Severity
 from rectification.models import ProblemCategory
 from reporting.forms import MultipleFileField, _files_help
 from tasks.forms import IndentedUnitField, StyledForm, _date, _text
-
-
-def _units_field(units, label):
-    field = forms.ModelChoiceField(
-        label=label,
-        queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
-        empty_label=None,
-        error_messages={"invalid_choice": "请选择您有权限的单位", "required": f"请选择{label}"},
-    )
-    field.choices = [(u.pk, u.name) for u in units]
-    return field
 
 
 def _version():
@@ -56,8 +46,7 @@ class ProblemForm(StyledForm):
 
     def __init__(self, *args, found_units=(), target_units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["found_by_unit"] = _units_field(found_units, "发现单位")
-        self.fields["found_by_unit"].widget.attrs["class"] = "form-select"
+        self.fields["found_by_unit"] = acting_unit_field(found_units, "发现单位")
         self.fields["org_unit"].queryset = target_units if target_units is not None else Unit.objects.none()
         self.fields["category"].queryset = ProblemCategory.objects.filter(is_active=True)
         self.fields["source"].error_messages["required"] = "请选择问题来源"
@@ -79,17 +68,9 @@ class ProblemForm(StyledForm):
         )
 
 
-class ProblemImportForm(StyledForm):
-    file = forms.FileField(
-        label="Excel 文件（.xlsx）",
-        error_messages={"required": "请选择要导入的 Excel 文件"},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields = {"found_by_unit": _units_field(units, "发现单位"), **self.fields}
-        self.fields["found_by_unit"].widget.attrs["class"] = "form-select"
+class ProblemImportForm(ExcelImportForm):
+    unit_field = "found_by_unit"
+    unit_label = "发现单位"
 
 
 class StartForm(StyledForm):

@@ -10,7 +10,6 @@ raised there for any row rolls the whole file back too.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -24,39 +23,24 @@ from rectification.models import Problem, ProblemCategory
 MAX_ROWS = 2000
 
 
-@dataclass(frozen=True)
-class Col:
-    header: str
-    required: bool
-    width: int
-    hint: str
-
-
 COLUMNS = (
-    Col("整改单位编码", True, 16, "单位编码；须是发现单位本身或其下级单位"),
-    Col("问题来源", True, 12, "督查 / 自查/回头看 / 巡察 / 审计 / 人大测评 / 满意度调查 / 信访 / 上级通报"),
-    Col("来源说明", False, 24, "如信访件编号、审计报告名称"),
-    Col("问题类别", True, 12, "须为系统中已有的问题类别"),
-    Col("严重程度", False, 10, "一般 / 较重 / 严重，默认一般"),
-    Col("发现日期", False, 12, "如 2026-03-05，默认今天"),
-    Col("问题描述", True, 44, "不超过2000字"),
-    Col("整改要求", False, 30, ""),
-    Col("整改时限", True, 12, "如 2026-06-30，不能早于发现日期"),
+    excel.ImportColumn("整改单位编码", True, 16, "单位编码；须是发现单位本身或其下级单位"),
+    excel.ImportColumn(
+        "问题来源", True, 12, "督查 / 自查/回头看 / 巡察 / 审计 / 人大测评 / 满意度调查 / 信访 / 上级通报"
+    ),
+    excel.ImportColumn("来源说明", False, 24, "如信访件编号、审计报告名称"),
+    excel.ImportColumn("问题类别", True, 12, "须为系统中已有的问题类别"),
+    excel.ImportColumn("严重程度", False, 10, "一般 / 较重 / 严重，默认一般"),
+    excel.ImportColumn("发现日期", False, 12, "如 2026-03-05，默认今天"),
+    excel.ImportColumn("问题描述", True, 44, "不超过2000字"),
+    excel.ImportColumn("整改要求", False, 30, ""),
+    excel.ImportColumn("整改时限", True, 12, "如 2026-06-30，不能早于发现日期"),
 )
-REQUIRED = [c.header for c in COLUMNS if c.required]
+REQUIRED = excel.required_headers(COLUMNS)
 
 
 def template_workbook() -> bytes:
-    columns = [excel.Column(c.header + ("*" if c.required else ""), width=c.width) for c in COLUMNS]
-    return excel.build_workbook(title="问题导入模板", columns=columns, rows=[])
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return excel.import_template("问题导入模板", COLUMNS)
 
 
 class _Lookups:
@@ -69,7 +53,7 @@ class _Lookups:
         self.sources = {label: value for value, label in ProblemSource.choices}
         self.sources.update({value: value for value, _ in ProblemSource.choices})
         self.severities = {label: value for value, label in Severity.choices}
-        codes = {_text(r.values.get("整改单位编码")) for r in rows} - {""}
+        codes = {excel.cell_text(r.values.get("整改单位编码")) for r in rows} - {""}
         self.units = {u.code: u for u in Unit.objects.filter(code__in=codes, is_active=True)}
 
     def unit(self, code: str) -> Unit | None:
@@ -87,42 +71,47 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     v, n = row.values, row.number
     before = len(errors.errors)
     for header in REQUIRED:
-        if _text(v.get(header)) == "":
+        if excel.cell_text(v.get(header)) == "":
             errors.add(n, f"“{header}”不能为空")
     if len(errors.errors) > before:
         return None
     data: dict = {}
 
-    code = _text(v.get("整改单位编码"))
+    code = excel.cell_text(v.get("整改单位编码"))
     data["org_unit"] = lk.unit(code)
     if data["org_unit"] is None:
         errors.add(
             n, f"整改单位编码“{code}”不在您的数据范围内或不是{lk.found_by_unit.display_name}及其下级单位"
         )
 
-    source = lk.sources.get(_text(v.get("问题来源")))
+    source = lk.sources.get(excel.cell_text(v.get("问题来源")))
     if source is None:
-        errors.add(n, f"问题来源“{_text(v.get('问题来源'))}”不正确，可选：{'、'.join(ProblemSource.labels)}")
+        errors.add(
+            n,
+            f"问题来源“{excel.cell_text(v.get('问题来源'))}”不正确，可选：{'、'.join(ProblemSource.labels)}",
+        )
     data["source"] = source
-    data["source_note"] = _text(v.get("来源说明"))[:200]
+    data["source_note"] = excel.cell_text(v.get("来源说明"))[:200]
 
-    category = lk.categories.get(_text(v.get("问题类别")))
+    category = lk.categories.get(excel.cell_text(v.get("问题类别")))
     if category is None:
-        errors.add(n, f"问题类别“{_text(v.get('问题类别'))}”不存在，可选：{'、'.join(lk.categories)}")
+        errors.add(
+            n, f"问题类别“{excel.cell_text(v.get('问题类别'))}”不存在，可选：{'、'.join(lk.categories)}"
+        )
     data["category"] = category
 
-    severity_text = _text(v.get("严重程度"))
+    severity_text = excel.cell_text(v.get("严重程度"))
     data["severity"] = Severity.GENERAL
     if severity_text:
         data["severity"] = lk.severities.get(severity_text)
         if data["severity"] is None:
             errors.add(n, f"严重程度“{severity_text}”不正确，应为：一般、较重或严重")
 
-    description = _text(v.get("问题描述"))
+    description = excel.cell_text(v.get("问题描述"))
     if len(description) > 2000:
         errors.add(n, "问题描述不能超过2000字")
     data["description"] = description
-    data["requirement"] = _text(v.get("整改要求"))
+    data["requirement"] = excel.cell_text(v.get("整改要求"))
 
     try:
         data["found_on"] = excel.as_date(v.get("发现日期")) or clock.today()

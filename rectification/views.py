@@ -24,12 +24,18 @@ from django.views.generic import FormView, TemplateView
 from core import clock, scoping
 from core import views as core_views
 from core.excel import xlsx_response
-from core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView, _attach_errors, _message
+from core.views import (
+    ExcelImportView,
+    PermissionRequiredMixin,
+    ScopedListView,
+    _attach_errors,
+    _message,
+)
 from org.models import Unit
 from rectification import exports, forms, imports, rules, selectors, services
 from rectification.filters import ProblemFilterSet
 from rectification.models import Problem
-from tasks.selectors import acting_units, light_counts
+from tasks.selectors import light_counts
 
 VIEW_PERM = "rectification.view_problem"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -194,7 +200,7 @@ class ProblemCreateView(PermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         user = self.request.user
-        kwargs["found_units"] = acting_units(user, "rectification.add_problem")
+        kwargs["found_units"] = scoping.acting_units(user, "rectification.add_problem")
         kwargs["target_units"] = (
             Unit.objects.filter(scoping.units_q(user, "rectification.add_problem"), is_active=True)
             .order_by("path")
@@ -220,42 +226,19 @@ def _form_error(form, exc):
         form.add_error(None, str(exc) or "您没有权限执行此操作")
 
 
-class ProblemImportView(ServiceFormView):
+class ProblemImportView(ExcelImportView):
     permission = "rectification.import_problem"
     form_class = forms.ProblemImportForm
     template_name = "rectification/problem_import.html"
+    imports = imports
+    import_function = "problem_import"
+    noun, row_noun, list_label, category_header = "问题", "一个问题", "问题整改台账", "问题类别"
+    list_url_name, template_url_name = "rectification:problem_list", "rectification:problem_import_template"
+    success_text = "已导入{n}个问题"
+    success_query = "?sort=-code"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["units"] = acting_units(self.request.user, "rectification.import_problem")
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            columns=imports.COLUMNS,
-            categories=selectors.active_categories(),
-            noun="问题",
-            row_noun="一个问题",
-            list_url=reverse("rectification:problem_list"),
-            list_label="问题整改台账",
-            template_url=reverse("rectification:problem_import_template"),
-            unit_field=ctx["form"]["found_by_unit"],
-            category_header="问题类别",
-        )
-        return ctx
-
-    def perform(self, form):
-        created = imports.problem_import(
-            actor=self.request.user,
-            found_by_unit=form.cleaned_data["found_by_unit"],
-            upload=form.cleaned_data["file"],
-        )
-        messages.success(self.request, f"已导入{len(created)}个问题")
-        return created
-
-    def get_success_url_for(self, target):
-        return reverse("rectification:problem_list") + "?sort=-code"
+    def categories(self):
+        return selectors.active_categories()
 
 
 class ProblemImportTemplateView(PermissionRequiredMixin, View):

@@ -29,7 +29,6 @@ from supervision import exports, selectors, services
 from supervision.filters import CampaignFilterSet, RecordFilterSet
 from supervision.forms import QUICK_PICKS, CampaignForm, ConvertForm, DrawForm, FindingForm, RecordForm
 from supervision.models import Campaign, Draw, Finding, InspectionRecord
-from tasks.selectors import acting_units
 
 CAMPAIGN_PERM = "supervision.view_campaign"
 RECORD_PERM = "supervision.view_inspectionrecord"
@@ -98,7 +97,7 @@ class CampaignCreateView(ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         user = self.request.user
-        kwargs["org_units"] = acting_units(user, "supervision.add_campaign")
+        kwargs["org_units"] = scoping.acting_units(user, "supervision.add_campaign")
         kwargs["target_units"] = selectors.target_options(user)
         kwargs["inspectors"] = selectors.inspector_options(user)
         today = clock.today()

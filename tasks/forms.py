@@ -5,28 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from org.forms import SearchableUnits
+from org.forms import ExcelImportForm, SearchableUnits, acting_unit_field
 from tasks.models import Directive
 
 # --- ledger: saved filters, import, directives (R-TSK-7, R-DEC-1) ----------------------------------
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-def _unit_field(units, label):
-    from org.models import Unit
-
-    field = UnitChoiceField(
-        label=label,
-        queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
-        empty_label=None,
-        error_messages={"invalid_choice": "请选择您有权限的单位"},
-    )
-    field.choices = [(u.pk, u.name) for u in units]
-    return field
 
 
 class SavedFilterForm(forms.Form):
@@ -48,18 +30,8 @@ class SavedFilterForm(forms.Form):
         return clean.urlencode()
 
 
-class TaskImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件（.xlsx）",
-        error_messages={"required": "请选择要导入的 Excel 文件"},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields = {"org_unit": _unit_field(units, "创建单位"), **self.fields}
+class TaskImportForm(ExcelImportForm):
+    unit_label = "创建单位"
 
 
 class DirectiveForm(forms.ModelForm):
@@ -73,7 +45,7 @@ class DirectiveForm(forms.ModelForm):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"org_unit": _unit_field(units, "登记单位"), **self.fields}
+        self.fields = {"org_unit": acting_unit_field(units, "登记单位"), **self.fields}
         self.fields["kind"].choices = [("", "请选择"), *Directive._meta.get_field("kind").choices]
         for name in ("title", "issuer", "issued_on", "kind"):
             self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}"

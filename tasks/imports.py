@@ -10,7 +10,6 @@ the whole file back too.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
@@ -28,45 +27,28 @@ MAX_WORKDAYS = 1000
 CO_UNIT_SEPARATORS = ("、", ",", "，", ";", "；", " ")
 
 
-@dataclass(frozen=True)
-class Col:
-    header: str
-    required: bool
-    width: int
-    hint: str
-
-
 COLUMNS = (
-    Col("任务名称", True, 36, "不超过200字"),
-    Col("类别", True, 12, "须为系统中已有的任务类别"),
-    Col("等级", True, 8, "重大 / 重点 / 一般"),
-    Col("牵头单位编码", True, 16, "单位编码，须在您的数据范围内"),
-    Col("配合单位编码", False, 24, "多个单位用顿号“、”分隔"),
-    Col("开始日期", True, 12, "如 2026-03-05"),
-    Col("完成时限", False, 12, "日期；与“工作日数”二选一"),
-    Col("工作日数", False, 10, "自开始日期起的工作日数，按法定节假日计算"),
-    Col("报告频次", False, 12, "每日 / 每周 / 每两周 / 每月 / 按时间节点，默认每周"),
-    Col("工作目标", False, 40, ""),
-    Col("上级部署文号", False, 20, "须为已登记的上级部署文号"),
+    excel.ImportColumn("任务名称", True, 36, "不超过200字"),
+    excel.ImportColumn("类别", True, 12, "须为系统中已有的任务类别"),
+    excel.ImportColumn("等级", True, 8, "重大 / 重点 / 一般"),
+    excel.ImportColumn("牵头单位编码", True, 16, "单位编码，须在您的数据范围内"),
+    excel.ImportColumn("配合单位编码", False, 24, "多个单位用顿号“、”分隔"),
+    excel.ImportColumn("开始日期", True, 12, "如 2026-03-05"),
+    excel.ImportColumn("完成时限", False, 12, "日期；与“工作日数”二选一"),
+    excel.ImportColumn("工作日数", False, 10, "自开始日期起的工作日数，按法定节假日计算"),
+    excel.ImportColumn("报告频次", False, 12, "每日 / 每周 / 每两周 / 每月 / 按时间节点，默认每周"),
+    excel.ImportColumn("工作目标", False, 40, ""),
+    excel.ImportColumn("上级部署文号", False, 20, "须为已登记的上级部署文号"),
 )
-REQUIRED = [c.header for c in COLUMNS if c.required]
+REQUIRED = excel.required_headers(COLUMNS)
 
 
 def template_workbook() -> bytes:
-    columns = [excel.Column(c.header + ("*" if c.required else ""), width=c.width) for c in COLUMNS]
-    return excel.build_workbook(title="任务导入模板", columns=columns, rows=[])
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return excel.import_template("任务导入模板", COLUMNS)
 
 
 def _split_codes(value) -> list[str]:
-    text = _text(value)
+    text = excel.cell_text(value)
     for sep in CO_UNIT_SEPARATORS[1:]:
         text = text.replace(sep, CO_UNIT_SEPARATORS[0])
     return [c for c in (p.strip() for p in text.split(CO_UNIT_SEPARATORS[0])) if c]
@@ -83,9 +65,9 @@ class _Lookups:
         codes = set()
         doc_numbers = set()
         for row in rows:
-            codes.add(_text(row.values.get("牵头单位编码")))
+            codes.add(excel.cell_text(row.values.get("牵头单位编码")))
             codes.update(_split_codes(row.values.get("配合单位编码")))
-            doc_numbers.add(_text(row.values.get("上级部署文号")))
+            doc_numbers.add(excel.cell_text(row.values.get("上级部署文号")))
         codes.discard("")
         doc_numbers.discard("")
         self.units = {u.code: u for u in Unit.objects.filter(code__in=codes, is_active=True)}
@@ -115,27 +97,27 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     data: dict = {}
 
     for header in REQUIRED:
-        if _text(v.get(header)) == "":
+        if excel.cell_text(v.get(header)) == "":
             errors.add(n, f"“{header}”不能为空")
     if len(errors.errors) > before:
         return None
 
-    title = _text(v.get("任务名称"))
+    title = excel.cell_text(v.get("任务名称"))
     if len(title) > 200:
         errors.add(n, "任务名称不能超过200字")
     data["title"] = title
 
-    category = lk.categories.get(_text(v.get("类别")))
+    category = lk.categories.get(excel.cell_text(v.get("类别")))
     if category is None:
-        errors.add(n, f"类别“{_text(v.get('类别'))}”不存在，可选：{'、'.join(lk.categories)}")
+        errors.add(n, f"类别“{excel.cell_text(v.get('类别'))}”不存在，可选：{'、'.join(lk.categories)}")
     data["category"] = category
 
-    level = lk.levels.get(_text(v.get("等级")))
+    level = lk.levels.get(excel.cell_text(v.get("等级")))
     if level is None:
-        errors.add(n, f"等级“{_text(v.get('等级'))}”不正确，应为：重大、重点或一般")
+        errors.add(n, f"等级“{excel.cell_text(v.get('等级'))}”不正确，应为：重大、重点或一般")
     data["level"] = level
 
-    code = _text(v.get("牵头单位编码"))
+    code = excel.cell_text(v.get("牵头单位编码"))
     lead = lk.unit(code)
     if lead is None:
         errors.add(n, f"牵头单位编码“{code}”不在您的数据范围内")
@@ -161,7 +143,7 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     except ValueError as exc:
         errors.add(n, f"完成时限：{exc}")
 
-    workdays_text = _text(v.get("工作日数"))
+    workdays_text = excel.cell_text(v.get("工作日数"))
     data["due_in_workdays"] = None
     if workdays_text:
         try:
@@ -181,7 +163,7 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     ):
         errors.add(n, "完成时限不能早于开始日期")
 
-    cadence_text = _text(v.get("报告频次"))
+    cadence_text = excel.cell_text(v.get("报告频次"))
     data["cadence"] = Cadence.WEEKLY
     if cadence_text:
         cadence = lk.cadences.get(cadence_text)
@@ -189,9 +171,9 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
             errors.add(n, f"报告频次“{cadence_text}”不正确，应为：{'、'.join(lk.cadences)}")
         data["cadence"] = cadence
 
-    data["goals"] = _text(v.get("工作目标"))
+    data["goals"] = excel.cell_text(v.get("工作目标"))
 
-    doc_number = _text(v.get("上级部署文号"))
+    doc_number = excel.cell_text(v.get("上级部署文号"))
     data["directive"] = None
     if doc_number:
         directive = lk.directives.get(doc_number)

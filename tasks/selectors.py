@@ -121,19 +121,6 @@ def directive_tasks(user, directive: Directive, today: dt.date):
     return ledger_queryset(user, today).filter(directive=directive).order_by("-light", "due_date", "id")
 
 
-def acting_units(user, perm: str) -> list[Unit]:
-    """Units a user may act for with `perm` as a create form's 单位 choice: their own unit when
-    in scope, then the units their role grants sit on (not their whole subtree), in tree order."""
-    units = {}
-    if user.unit_id and scoping.unit_in_scope(user, perm, user.unit):
-        units[user.unit_id] = user.unit
-    grant_ids = [g.unit_id for g in scoping.grants_for(user, perm) if g.unit_id not in units]
-    if grant_ids:
-        for unit in Unit.objects.filter(pk__in=grant_ids, is_active=True):
-            units[unit.pk] = unit
-    return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))
-
-
 def nameable_users(units):
     """Accounts a task form may name (责任人, 专班): active, in one of the units the task involves
     or below one of them — never an arbitrary account elsewhere, so typing a name outside reads

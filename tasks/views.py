@@ -5,9 +5,15 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
-from core import clock
+from core import clock, scoping
 from core.excel import xlsx_response
-from core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
+from core.views import (
+    ExcelImportView,
+    PermissionRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+)
 from tasks import exports, imports, selectors, services
 from tasks.filters import DirectiveFilterSet, TaskFilterSet
 from tasks.forms import DirectiveForm, SavedFilterForm, TaskImportForm
@@ -179,40 +185,19 @@ class SavedFilterDeleteView(PermissionRequiredMixin, View):
         return redirect("tasks:task_list")
 
 
-class TaskImportView(ServiceFormView):
+class TaskImportView(ExcelImportView):
     permission = "tasks.import_task"
     form_class = TaskImportForm
     template_name = "tasks/task_import.html"
+    imports = imports
+    import_function = "task_import"
+    noun, row_noun, list_label, category_header = "任务", "一项任务", "任务台账", "类别"
+    list_url_name, template_url_name = "tasks:task_list", "tasks:task_import_template"
+    success_text = "已导入{n}项任务（草稿，尚未交办）"
+    success_query = "?status=draft&sort=-code"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["units"] = selectors.acting_units(self.request.user, "tasks.import_task")
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            columns=imports.COLUMNS,
-            categories=selectors.ledger_category_choices(),
-            noun="任务",
-            row_noun="一项任务",
-            list_url=reverse("tasks:task_list"),
-            list_label="任务台账",
-            template_url=reverse("tasks:task_import_template"),
-            unit_field=ctx["form"]["org_unit"],
-            category_header="类别",
-        )
-        return ctx
-
-    def perform(self, form):
-        created = imports.task_import(
-            actor=self.request.user, org_unit=form.cleaned_data["org_unit"], upload=form.cleaned_data["file"]
-        )
-        messages.success(self.request, f"已导入{len(created)}项任务（草稿，尚未交办）")
-        return created
-
-    def get_success_url_for(self, target):
-        return reverse("tasks:task_list") + "?status=draft&sort=-code"
+    def categories(self):
+        return selectors.ledger_category_choices()
 
 
 class TaskImportTemplateView(PermissionRequiredMixin, View):
@@ -239,7 +224,7 @@ class DirectiveListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_add"] = bool(selectors.acting_units(self.request.user, "tasks.add_directive"))
+        ctx["can_add"] = bool(scoping.acting_units(self.request.user, "tasks.add_directive"))
         return ctx
 
 
@@ -251,7 +236,7 @@ class DirectiveCreateView(ServiceFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["units"] = selectors.acting_units(self.request.user, "tasks.add_directive")
+        kwargs["units"] = scoping.acting_units(self.request.user, "tasks.add_directive")
         return kwargs
 
     def perform(self, form):

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core import clock
+from core import clock, scoping
 from core import views as core_views
 from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors, _message
 from org.models import Unit
@@ -28,7 +28,7 @@ from tasks import forms as task_forms
 from tasks import rules, services, workdays
 from tasks.choices import ExtensionStatus
 from tasks.models import Assignment, ExtensionRequest, Milestone, Task, WorkdayOverride
-from tasks.selectors import acting_units, nameable_users
+from tasks.selectors import nameable_users
 
 WEEKDAYS = "一二三四五六日"
 
@@ -64,7 +64,7 @@ class TaskCreateView(PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, org_units=acting_units(self.request.user, "tasks.add_task"))
+        kwargs.update(user=self.request.user, org_units=scoping.acting_units(self.request.user, "tasks.add_task"))
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("start_date", clock.today())
         return kwargs
