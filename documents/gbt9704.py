@@ -477,12 +477,17 @@ def render(spec: OfficialDocument) -> bytes:
         _imprint(doc, spec)
 
     props = doc.core_properties
-    stamp = (spec.data_as_of or dt.datetime.combine(spec.date, dt.time())).replace(tzinfo=None, microsecond=0)
+    as_of = spec.data_as_of
+    if as_of is not None and as_of.tzinfo is not None:
+        stamp = as_of.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)  # core properties are UTC
+    else:
+        stamp = (as_of or dt.datetime.combine(spec.date, dt.time())).replace(microsecond=0)
     props.author = spec.signature
     props.last_modified_by = spec.signature
     props.title = spec.title
     props.subject = spec.doc_number
-    props.comments = f"数据截至{stamp:%Y-%m-%d %H:%M:%S}" if spec.data_as_of else ""
+    # the time of the data as the reader reads clocks: data_as_of in its own (the caller's local) zone
+    props.comments = f"数据截至{as_of:%Y-%m-%d %H:%M:%S}" if as_of else ""
     props.created = stamp
     props.modified = stamp
     props.revision = 1

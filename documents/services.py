@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import record
 from core import clock, crypto
@@ -216,7 +217,7 @@ def to_spec(doc: IssuedDocument) -> gbt9704.OfficialDocument:
         cc=list(doc.cc),
         printer=f"{issuer.name}办公室" if not letter else "",
         print_date=doc.issued_on,
-        data_as_of=doc.data_as_of,
+        data_as_of=timezone.localtime(doc.data_as_of) if doc.data_as_of else None,
     )
 
 

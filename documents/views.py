@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 
 from core import clock, scoping
@@ -180,7 +181,8 @@ class _DraftMixin(PermissionRequiredMixin):
         )
         messages.success(
             self.request,
-            f"已根据台账生成{doc.get_kind_display()}草稿（数据截至{doc.data_as_of:%Y-%m-%d %H:%M}），请核对后签发",
+            f"已根据台账生成{doc.get_kind_display()}草稿（数据截至{timezone.localtime(doc.data_as_of):%Y-%m-%d %H:%M}），"
+            "请核对后签发",
         )
         return redirect(doc.get_absolute_url())
 

@@ -219,6 +219,7 @@ def problem_verify(
             raise ValidationError({"note": "退回须填写理由"})
         problem.status = ProblemStatus.IN_PROGRESS
         problem.return_count += 1
+        problem.rectified_at = problem.rectified_on = None  # not rectified any more: 重新整改
         problem.save()
         _event(problem, ProblemEventKind.RETURNED, actor, note)
         record(actor=actor, action="rectification.problem.returned", obj=problem, changes={"note": note})
@@ -267,6 +268,7 @@ def recheck_record(
         problem.regressions += 1
         problem.closed_at = None
         problem.verified_by = None
+        problem.rectified_at = problem.rectified_on = None
         problem.save()
         _event(problem, ProblemEventKind.RECHECK_FAILED, actor, note)
         notify(

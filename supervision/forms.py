@@ -64,7 +64,7 @@ class CampaignForm(StyledForm):
         label="检查对象库",
         queryset=None,
         required=False,
-        help_text="抽签从中抽取检查对象；按住 Ctrl 多选，或用下方按钮一次选中同一层级的全部单位",
+        help_text="抽签从中抽取检查对象；输入名称搜索，可多选，或用下方按钮一次选中同一层级的全部单位",
         widget=forms.SelectMultiple(attrs={"size": 10}),
         error_messages={"invalid_choice": "检查对象须在您的管辖范围内", "invalid_pk_value": "检查对象无效"},
     )

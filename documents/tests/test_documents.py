@@ -186,3 +186,18 @@ def test_bulletin_numbers_reconcile_with_statistics(org):
     text = services.body_to_text(draft.body)
     assert f"需要整改{total.total}条" in text and "黑榜" in text
     assert IssuedDocument.objects.count() == 0
+
+
+def test_data_time_in_the_file_is_local_time_and_the_core_dates_utc(org, settings):
+    """数据截至 in the document properties is the reader's (local) time, as on the page; the core
+    created/modified dates stay UTC as OOXML requires. It printed the UTC time (8 hours early)."""
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    doc = letter(org)
+    local = timezone.localtime(doc.data_as_of)
+    assert local.utcoffset() == dt.timedelta(hours=8)
+    data = services.document_bytes(actor=org.user("prov_supervisor"), document=doc)
+    props = docx.Document(io.BytesIO(data)).core_properties
+    assert props.comments == f"数据截至{local:%Y-%m-%d %H:%M:%S}"
+    assert props.created == doc.data_as_of.astimezone(dt.UTC).replace(microsecond=0)

@@ -182,6 +182,12 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
     html = detail.content.decode()
     assert "示范省卫生健康委员会" in html and "甲一县卫生健康局：" in html and problems[0].description in html
     assert "数据截至" in html and 'id="issue"' in html
+    # the message after drafting tells the time of the data in local time, as the page does
+    from django.contrib.messages import get_messages
+    from django.utils import timezone
+
+    shown = f"数据截至{timezone.localtime(doc.data_as_of):%Y-%m-%d %H:%M}"
+    assert any(shown in str(m) for m in get_messages(response.wsgi_request))
 
     # edit: keeps what was typed on error; a stale version is refused
     edit = reverse("documents:document_edit", args=[doc.pk])

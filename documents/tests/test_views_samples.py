@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import docx
 import pytest
@@ -14,7 +15,7 @@ from core import clock
 from documents.gbt9704 import column_widths
 from documents.models import IssuedDocument
 from rectification import services as rsvc
-from rectification.models import Problem, ProblemCategory
+from rectification.models import Problem, ProblemCategory, ProblemEvent
 from supervision import services as ssvc
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,16 @@ def some_data(org):
 def test_render_samples_writes_four_valid_documents(org, tmp_path):
     some_data(org)
     events = AuditEvent.objects.count()
-    call_command("render_samples", str(tmp_path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("render_samples", str(tmp_path), stdout=out)
     names = sorted(p.name for p in tmp_path.iterdir())
+    # the time of the data is printed in local time (it printed UTC, 8 hours early)
+    from django.utils import timezone
+
+    stamps = re.findall(r"数据截至(\d{4}-\d\d-\d\d \d\d:\d\d)", out.getvalue())
+    assert len(stamps) == 4
+    newest = timezone.localtime(max(e.at for e in ProblemEvent.objects.all()))
+    assert f"{newest:%Y-%m-%d %H:%M}" in stamps
     assert names == sorted(["交办函.docx", "督办单.docx", "督查通报.docx", "整改情况报告.docx"])
     for name in names:
         d = docx.Document(str(tmp_path / name))

@@ -74,6 +74,24 @@ def test_failed_recheck_reopens_and_counts_regression(org):
     assert total.regressions == 1 and total.done == 0 and total.in_progress == 1
 
 
+def test_return_and_failed_recheck_clear_the_rectified_date(org):
+    """A returned or reopened item is being rectified again: it has no 整改完成 date (the detail page
+    and the export showed the old one); the submission stays on the timeline."""
+    p = rectify(org, new_problem(org))
+    assert p.rectified_on == clock.today() and p.rectified_at is not None
+    p = services.problem_verify(actor=org.user("prov_supervisor"), problem=p, approve=False, note="佐证不全")
+    assert p.status == ProblemStatus.IN_PROGRESS
+    assert p.rectified_on is None and p.rectified_at is None
+    assert p.events.filter(kind="rectified").count() == 1
+    clock.travel(days=3)
+    p = services.problem_submit(actor=org.user("county_a_head"), problem=p, note="已补充")
+    assert p.rectified_on == clock.today()
+    p = services.problem_verify(actor=org.user("prov_supervisor"), problem=p, approve=True)
+    services.recheck_record(actor=org.user("prov_supervisor"), problem=p, passed=False, note="问题反弹")
+    p.refresh_from_db()
+    assert p.status == ProblemStatus.IN_PROGRESS and p.rectified_on is None and p.rectified_at is None
+
+
 def test_escalation_ladder_climbs_with_days_overdue_and_once_each(org):
     p = new_problem(org, days=5)
     assert services.escalation_scan() == 0

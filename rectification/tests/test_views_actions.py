@@ -326,6 +326,11 @@ def test_detail_shows_source_campaign_and_documents_it_appears_in(org, login):
     )
     html = detail(login(org.user("prov_supervisor")), p).content.decode()
     assert campaign.get_absolute_url() in html and "基层医疗卫生服务专项督查" in html
+    assert "（检查组反馈）" in html
+    # a problem from a finding: its note is the campaign's code and theme, shown once, not twice
+    Problem.objects.filter(pk=p.pk).update(source_note=f"{campaign.code} {campaign.theme}")
+    html = detail(login(org.user("prov_supervisor")), p).content.decode()
+    assert html.count(campaign.theme) == 1
     assert doc.get_absolute_url() in html and "交办函" in html
     # the county sees the campaign's name but not a link to a campaign it may not open
     html = detail(login(org.user("county_a_clerk")), p).content.decode()

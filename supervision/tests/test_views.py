@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -196,7 +197,10 @@ def test_quick_pick_selects_a_level_and_keeps_what_was_typed(org, login):
     chosen = {int(v) for v in form["target_pool"].value()}
     assert chosen == {org.units["inst_a"].pk, org.units["county_a"].pk, org.units["county_b"].pk}
     assert form["theme"].value() == "医疗机构安全生产专项督查" and not form.errors
-    assert "已选3个" in response.content.decode()
+    html = response.content.decode()
+    # the count is kept live by supervision/campaign_form.js (the e2e walk checks it in the browser)
+    assert re.search(r'已选<span data-count-for="id_target_pool"[^>]*>3</span>个', html)
+    assert "supervision/campaign_form.js" in html
     # on an empty form, through the URL
     form = client.get(reverse("supervision:campaign_create"), {"pick": "institution"}).context["form"]
     assert [int(v) for v in form["target_pool"].value()] == [org.units["inst_a"].pk]

@@ -78,3 +78,23 @@ def login(page, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def pick_unit(page, name, unit):
+    """The unit pickers are search boxes (thousands of units at province scale): type, pick."""
+    typed = unit.name[:3]
+    dropdown = "#" + page.eval_on_selector(f'select[name="{name}"]', "e => e.id") + "-ts-dropdown"
+    # the text input, not the middle of the box: with units chosen there sits a chip's remove button
+    page.click(f'select[name="{name}"] + .ts-wrapper .ts-control input')
+    page.keyboard.type(typed)
+    # the list filters a moment after typing: click only once it shows the matches (clicking the
+    # unfiltered list can hit another unit as the rows move)
+    page.wait_for_function(
+        """([d, t]) => { const o = [...document.querySelectorAll(d + ' .option')];
+                         return o.length > 0 && o.every(e => e.textContent.includes(t)); }""",
+        arg=[dropdown, typed],
+    )
+    page.click(f'{dropdown} [data-value="{unit.pk}"]')
+    assert page.eval_on_selector(
+        f'select[name="{name}"]', "e => [...e.selectedOptions].map(o => o.value)"
+    ).count(str(unit.pk))

@@ -14,7 +14,7 @@ import pytest
 from core import clock
 from core.testing import PASSWORD, build_org, make_task
 from tasks.models import Assignment, Task
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, pick_unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +34,6 @@ def post_with_csrf(page, url):
     """What a user who skips the UI would send: a POST with a valid CSRF token from the page."""
     token = page.evaluate("JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
     return page.request.post(url, headers={"X-CSRFToken": token, "Referer": page.url}, max_redirects=0)
-
-
-def pick_unit(page, name, unit):
-    """The unit pickers are search boxes (thousands of units at province scale): type, pick."""
-    page.click(f'select[name="{name}"] + .ts-wrapper .ts-control')
-    page.keyboard.type(unit.name[:3])
-    page.click(f'.ts-dropdown:visible [data-value="{unit.pk}"]')
-    assert page.eval_on_selector(f'select[name="{name}"]', "e => e.value") == str(unit.pk)
 
 
 def test_task_ledger_loop(new_page, shots):

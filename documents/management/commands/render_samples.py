@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from core import clock
 from documents import builders, gbt9704
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         for kind, doc in docs.items():
             path = out / FILES[kind]
             path.write_bytes(gbt9704.render(to_spec(doc)))
-            self.stdout.write(f"  {path}  《{doc.title}》（数据截至{doc.data_as_of:%Y-%m-%d %H:%M}）")
+            as_of = timezone.localtime(doc.data_as_of)
+            self.stdout.write(f"  {path}  《{doc.title}》（数据截至{as_of:%Y-%m-%d %H:%M}）")
         self.stdout.write(self.style.SUCCESS(f"已生成{len(docs)}份公文样张：{out.resolve()}"))
 
     def build(self, issuer: Unit) -> dict[str, IssuedDocument]:
