@@ -75,6 +75,7 @@ ACTIONS: dict[str, str] = {
     "documents.document.updated": "修改公文",
     "documents.document.issued": "签发公文",
     "documents.document.downloaded": "下载公文",
+    "documents.document.exported": "导出公文清单",
 }
 
 

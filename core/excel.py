@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -128,6 +129,36 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def audited_export(
+    *,
+    actor,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    action: str,
+    note: str = "",
+    **changes,
+) -> tuple[bytes, str]:
+    """Every list export: the workbook of exactly the rows given, one audit entry `action` naming
+    how many rows left the system and with which query (`changes`), and a file name stamped with
+    the application clock. Returns (xlsx bytes, filename)."""
+    from audit.services import record
+    from core import clock
+
+    counted = [0]
+
+    def counting():
+        for row in rows:
+            counted[0] += 1
+            yield row
+
+    data = build_workbook(title=title, columns=columns, rows=counting(), note=note)
+    record(
+        actor=actor, action=action, unit=getattr(actor, "unit", None), changes={"rows": counted[0], **changes}
+    )
+    return data, f"{title}_{timezone.localtime(clock.now()):%Y%m%d_%H%M}.xlsx"
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:

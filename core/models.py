@@ -2,12 +2,30 @@
 
 from django.db import models
 
-from core import scoping
+from core import clock, scoping
+
+
+class ClockDateTimeField(models.DateTimeField):
+    """auto_now / auto_now_add on the application clock (core.clock), so a record made while the
+    clock has moved (the demo's four months of history, the end-to-end walks) is stamped with the
+    time it was made in that history, like every other date of it. The column is a plain
+    DateTimeField (same migrations)."""
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = clock.now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = ClockDateTimeField("创建时间", auto_now_add=True)
+    updated_at = ClockDateTimeField("更新时间", auto_now=True)
 
     class Meta:
         abstract = True

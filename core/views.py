@@ -30,6 +30,13 @@ class PermissionRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def list_query(request) -> str:
+    """A list's filters as a query string without the page: what its export and links repeat."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 class ScopedListView(PermissionRequiredMixin, ListView):
     filterset_class = None
     paginate_by = 50
@@ -66,9 +73,7 @@ class ScopedListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filterset"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
+        ctx["query_string"] = list_query(self.request)
         return ctx
 
     def get_template_names(self):

@@ -5,6 +5,7 @@ from documents import views
 app_name = "documents"
 urlpatterns = [
     path("", views.DocumentListView.as_view(), name="document_list"),
+    path("export/", views.DocumentExportView.as_view(), name="document_export"),
     path("new/letter/", views.LetterCreateView.as_view(), name="letter_create"),
     path("new/order/", views.OrderCreateView.as_view(), name="order_create"),
     path("new/bulletin/", views.BulletinCreateView.as_view(), name="bulletin_create"),

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views import View
 
 from core import clock, scoping
-from core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView, _attach_errors
-from documents import builders, forms, selectors, services
+from core.excel import xlsx_response
+from core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView, _attach_errors, list_query
+from documents import builders, exports, forms, selectors, services
 from documents.models import DocumentKind, IssuedDocument
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,6 +42,20 @@ class DocumentListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_add"] = scoping.has_any(self.request.user, selectors.ADD)
         return ctx
+
+
+class DocumentExportView(PermissionRequiredMixin, View):
+    """Exactly the list's rows (same filters and order, every page) as .xlsx; audited."""
+
+    permission = selectors.VIEW
+
+    def get(self, request):
+        qs = selectors.document_ledger(request.user)
+        filtered = forms.DocumentFilterSet(request.GET, queryset=qs, request=request).qs
+        data, filename = exports.document_export(
+            actor=request.user, queryset=filtered, query=list_query(request)
+        )
+        return xlsx_response(data, filename)
 
 
 class DocumentDetailView(PermissionRequiredMixin, View):

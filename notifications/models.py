@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.models import ClockDateTimeField
+
 
 class Message(models.Model):
     """In-app inbox message (R-WRN-3: the inbox always works, whatever else is configured)."""
@@ -56,7 +58,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
 
 class ReminderLog(models.Model):

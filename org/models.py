@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from core import crypto
-from core.models import ScopedModel, ScopedQuerySet, TimeStampedModel
+from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet, TimeStampedModel
 from org.choices import InstitutionType, UnitKind
 
 PATH_WIDTH = 6  # digits per tree level: unit ids up to 999,999
@@ -83,7 +83,7 @@ class UnitMove(models.Model):
     old_parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     new_parent = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     old_path = models.CharField(max_length=255)
-    moved_at = models.DateTimeField(auto_now_add=True)
+    moved_at = ClockDateTimeField(auto_now_add=True)
     moved_by = models.ForeignKey("org.User", on_delete=models.PROTECT, null=True, related_name="+")
 
 

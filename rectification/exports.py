@@ -49,9 +49,8 @@ def _local(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def problem_rows(queryset, today: dt.date, counter: list[int]):
+def problem_rows(queryset, today: dt.date):
     for p in queryset.iterator(chunk_size=CHUNK):
-        counter[0] += 1
         info = selectors.light_of(p, today)
         yield (
             p.code,
@@ -81,17 +80,15 @@ def problem_rows(queryset, today: dt.date, counter: list[int]):
 
 def problem_export(*, actor, queryset, today: dt.date, query: str = "") -> tuple[bytes, str]:
     """(xlsx bytes, filename) of the ledger's rows; the export is audited."""
-    counter = [0]
-    data = excel.build_workbook(
-        title="问题整改台账", columns=COLUMNS, rows=problem_rows(queryset, today, counter)
-    )
-    record(
+    return excel.audited_export(
         actor=actor,
+        title="问题整改台账",
+        columns=COLUMNS,
+        rows=problem_rows(queryset, today),
         action="rectification.problem.exported",
-        unit=getattr(actor, "unit", None),
-        changes={"format": "xlsx", "rows": counter[0], "query": query},
+        format="xlsx",
+        query=query,
     )
-    return data, f"问题整改台账_{timezone.localtime(clock.now()):%Y%m%d_%H%M}.xlsx"
 
 
 # --- 问题清单 (.docx) -----------------------------------------------------------------------------
@@ -175,13 +172,13 @@ def statistics_export(*, actor, rows, total, by: str, note: str) -> tuple[bytes,
             yield (r.label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate, r.regressions)
 
     columns = (excel.Column(BY_LABELS[by].replace("按", ""), 24), *STAT_COLUMNS[1:])
-    data = excel.build_workbook(
-        title=f"整改统计（{BY_LABELS[by]}）", columns=columns, rows=lines(), note=note
-    )
-    record(
+    return excel.audited_export(
         actor=actor,
+        title=f"整改统计（{BY_LABELS[by]}）",
+        columns=columns,
+        rows=lines(),
         action="rectification.problem.exported",
-        unit=getattr(actor, "unit", None),
-        changes={"format": "xlsx", "statistics": by, "rows": len(rows), "note": note},
+        note=note,
+        format="xlsx",
+        statistics=by,
     )
-    return data, f"整改统计_{BY_LABELS[by]}_{timezone.localtime(clock.now()):%Y%m%d_%H%M}.xlsx"

@@ -3,10 +3,7 @@ filters, same order, every page) and columns each page shows, through core.excel
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from audit.services import record
-from core import clock, excel
+from core import excel
 
 CAMPAIGN_COLUMNS = (
     excel.Column("编号", 14),
@@ -38,9 +35,8 @@ RECORD_COLUMNS = (
 CHUNK = 2000
 
 
-def campaign_rows(queryset, counter: list[int]):
+def campaign_rows(queryset):
     for c in queryset.iterator(chunk_size=CHUNK):
-        counter[0] += 1
         yield (
             c.code,
             c.theme,
@@ -66,10 +62,9 @@ def finding_lines(rec) -> tuple[str, str]:
     return text, codes
 
 
-def record_rows(queryset, counter: list[int]):
+def record_rows(queryset):
     # prefetch_related needs chunk_size with iterator(); each chunk costs a constant few queries
     for rec in queryset.iterator(chunk_size=CHUNK):
-        counter[0] += 1
         text, codes = finding_lines(rec)
         yield (
             f"{rec.campaign.code} {rec.campaign.theme}",
@@ -84,34 +79,24 @@ def record_rows(queryset, counter: list[int]):
         )
 
 
-def _stamp() -> str:
-    return f"{timezone.localtime(clock.now()):%Y%m%d_%H%M}"
-
-
 def campaign_export(*, actor, queryset, query: str = "", stats_sentence: str = "") -> tuple[bytes, str]:
-    counter = [0]
-    data = excel.build_workbook(
+    return excel.audited_export(
+        actor=actor,
         title="专项督查",
         columns=CAMPAIGN_COLUMNS,
-        rows=campaign_rows(queryset, counter),
-        note=f"统计：{stats_sentence}" if stats_sentence else "",
-    )
-    record(
-        actor=actor,
+        rows=campaign_rows(queryset),
         action="supervision.campaign.exported",
-        unit=getattr(actor, "unit", None),
-        changes={"rows": counter[0], "query": query},
+        note=f"统计：{stats_sentence}" if stats_sentence else "",
+        query=query,
     )
-    return data, f"专项督查_{_stamp()}.xlsx"
 
 
 def record_export(*, actor, queryset, query: str = "") -> tuple[bytes, str]:
-    counter = [0]
-    data = excel.build_workbook(title="检查记录", columns=RECORD_COLUMNS, rows=record_rows(queryset, counter))
-    record(
+    return excel.audited_export(
         actor=actor,
+        title="检查记录",
+        columns=RECORD_COLUMNS,
+        rows=record_rows(queryset),
         action="supervision.record.exported",
-        unit=getattr(actor, "unit", None),
-        changes={"rows": counter[0], "query": query},
+        query=query,
     )
-    return data, f"检查记录_{_stamp()}.xlsx"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from core.models import ScopedModel
+from core.models import ClockDateTimeField, ScopedModel
 from supervision.choices import CampaignKind, CampaignStatus, ItemResult
 
 
@@ -144,7 +144,7 @@ class Finding(models.Model):
         choices=[("general", "一般"), ("serious", "较重"), ("severe", "严重")],
         default="general",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]

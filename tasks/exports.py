@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
-from audit.services import record
-from core import clock, excel
+from core import excel
 from tasks import lights
 
 COLUMNS = (
@@ -36,9 +33,8 @@ COLUMNS = (
 CHUNK = 2000
 
 
-def task_rows(queryset, today: dt.date, counter: list[int]):
+def task_rows(queryset, today: dt.date):
     for task in queryset.iterator(chunk_size=CHUNK):
-        counter[0] += 1
         info = lights.for_object(task, today)
         yield (
             task.code,
@@ -61,13 +57,11 @@ def task_rows(queryset, today: dt.date, counter: list[int]):
 
 def task_export(*, actor, queryset, today: dt.date, query: str = "") -> tuple[bytes, str]:
     """Build the workbook and record the export in the audit log; returns (xlsx bytes, filename)."""
-    counter = [0]
-    data = excel.build_workbook(title="任务台账", columns=COLUMNS, rows=task_rows(queryset, today, counter))
-    record(
+    return excel.audited_export(
         actor=actor,
+        title="任务台账",
+        columns=COLUMNS,
+        rows=task_rows(queryset, today),
         action="tasks.task.exported",
-        unit=getattr(actor, "unit", None),
-        changes={"rows": counter[0], "query": query},
+        query=query,
     )
-    filename = f"任务台账_{timezone.localtime(clock.now()):%Y%m%d_%H%M}.xlsx"
-    return data, filename

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from core.models import ScopedModel, ScopedQuerySet
+from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet
 from tasks.choices import (
     AssignmentRole,
     Cadence,
@@ -174,7 +174,7 @@ class PartyReview(models.Model):
     conclusion = models.CharField("审议结论", max_length=20, choices=ReviewConclusion.choices)
     notes = models.TextField("审议意见", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "前置审议记录"
@@ -370,7 +370,7 @@ class SavedFilter(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
     name = models.CharField("名称", max_length=40)
     query = models.CharField(max_length=1000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]

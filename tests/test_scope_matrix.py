@@ -220,6 +220,7 @@ ENDPOINTS = {
     "tasks:workday_compute": None,  # a date calculator for the task form: no records
     "tasks:task_list": None,
     "tasks:task_export": None,
+    "documents:document_export": None,
     "tasks:task_import": None,
     "tasks:task_import_template": None,
     "tasks:saved_filter_save": None,

@@ -414,6 +414,34 @@ def test_list_filters_by_kind_status_year(org, login):
     assert ids(client.get(LIST, {"q": b.doc_number})) == [b.pk]
 
 
+def test_export_holds_exactly_the_filtered_rows_and_is_audited(org, login):
+    from openpyxl import load_workbook
+
+    from audit.models import AuditEvent
+
+    a = draft_letter(org)
+    b = services.document_issue(
+        actor=org.user("prov_supervisor"), document=draft_letter(org), password=PASSWORD
+    )
+    client = login(org.user("prov_supervisor"))
+    page = client.get(LIST, {"status": "issued"})
+    assert reverse("documents:document_export") + "?status=issued" in page.content.decode()
+    response = client.get(reverse("documents:document_export"), {"status": "issued"})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [r[0] for r in rows] == [b.doc_number]
+    assert rows[0][6] == "已签发" and rows[0][10] == b.sm3
+    event = AuditEvent.objects.filter(action="documents.document.exported").latest("id")
+    assert event.changes["rows"] == 1 and "status=issued" in event.changes["query"]
+    # all of them without a filter; nothing for another city's supervisor
+    ws = load_workbook(io.BytesIO(client.get(reverse("documents:document_export")).content)).active
+    assert {r[2] for r in ws.iter_rows(min_row=2, values_only=True) if any(r)} == {a.title, b.title}
+    outsider = login(city_b_supervisor(org))
+    ws = load_workbook(io.BytesIO(outsider.get(reverse("documents:document_export")).content)).active
+    assert [r for r in ws.iter_rows(min_row=2, values_only=True) if any(r)] == []
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_is_constant(org, login, django_assert_num_queries, rows):
     problems = make_problems(org, n=1)
