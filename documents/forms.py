@@ -7,30 +7,9 @@ from django import forms
 
 from core.views import PAGE_SIZES
 from documents.models import DocumentKind, IssuedDocument
+from org.forms import unit_list_field
 from org.models import Unit
 from tasks.forms import StyledForm, _date, _text
-
-
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return "　" * max(0, obj.depth - self.base_depth) + obj.name
-
-    base_depth = 0
-
-
-def _units(units, label, *, required=True, empty_label=None):
-    field = UnitField(
-        label=label,
-        queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
-        required=required,
-        empty_label=empty_label,
-        error_messages={"invalid_choice": "请选择您有权限的单位", "required": f"请选择{label}"},
-    )
-    field.base_depth = min((u.depth for u in units), default=0)
-    field.choices = ([("", empty_label)] if empty_label else []) + [
-        (u.pk, field.label_from_instance(u)) for u in units
-    ]
-    return field
 
 
 def _campaigns(campaigns, label="专项督查", required=False):
@@ -51,8 +30,7 @@ class IssuerForm(StyledForm):
 
     def __init__(self, *args, issuers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuer"] = _units(issuers, "发文机关")
-        self.fields["issuer"].widget.attrs.update({"class": "form-select"})
+        self.fields["issuer"] = unit_list_field(issuers, "发文机关", indent=True)
 
 
 class LetterPickForm(IssuerForm):
@@ -68,12 +46,15 @@ class LetterPickForm(IssuerForm):
         self.fields["campaign"].widget.attrs.update({"class": "form-select", "data-autosubmit": "1"})
         units = [u for u, _ in recipients]
         counts = {u.pk: n for u, n in recipients}
-        field = _units(units, "主送单位", required=False, empty_label="请选择主送单位")
-        field.choices = [("", "请选择主送单位")] + [
-            (u.pk, f"{'　' * max(0, u.depth - field.base_depth)}{u.name}（待交办{counts[u.pk]}个）")
-            for u in units
-        ]
-        field.widget.attrs.update({"class": "form-select", "data-autosubmit": "1"})
+        field = unit_list_field(
+            units,
+            "主送单位",
+            required=False,
+            empty_label="请选择主送单位",
+            indent=True,
+            note=lambda u: f"（待交办{counts[u.pk]}个）",
+        )
+        field.widget.attrs["data-autosubmit"] = "1"
         self.fields["recipient"] = field
 
 
@@ -125,9 +106,9 @@ class ReportForm(IssuerForm):
 
     def __init__(self, *args, issuers=(), units=(), campaigns=None, **kwargs):
         super().__init__(*args, issuers=issuers, **kwargs)
-        field = _units(units, "单位", required=False, empty_label="请选择单位")
-        field.widget.attrs["class"] = "form-select"
-        self.fields["unit"] = field
+        self.fields["unit"] = unit_list_field(
+            units, "单位", required=False, empty_label="请选择单位", indent=True
+        )
         self.fields["campaign"] = _campaigns(campaigns)
         self.fields["campaign"].empty_label = "请选择专项督查"
         self.fields["campaign"].widget.attrs["class"] = "form-select"

@@ -49,17 +49,38 @@ class UnitChoiceField(SearchableUnits, forms.ModelChoiceField):
         return "　" * obj.depth + f"{obj.display_name}（{obj.code}）"
 
 
-def acting_unit_field(units, label: str) -> forms.ModelChoiceField:
-    """The 单位 a user acts for on a create or import form: a fixed list (scoping.acting_units)."""
+def unit_list_field(
+    units,
+    label: str,
+    *,
+    required: bool = True,
+    empty_label: str | None = None,
+    indent: bool = False,
+    note=None,
+) -> forms.ModelChoiceField:
+    """A choice among a fixed, already scoped list of units (the units a user acts for, issuers,
+    recipients): names in the given order, indented by depth below the shallowest when `indent`,
+    with `note(unit)` after a name when given."""
+    base = min((u.depth for u in units), default=0)
+
+    def text(u):
+        return ("　" * max(0, u.depth - base) if indent else "") + u.name + (note(u) if note else "")
+
     field = forms.ModelChoiceField(
         label=label,
         queryset=Unit.objects.filter(pk__in=[u.pk for u in units]),
-        empty_label=None,
+        required=required,
+        empty_label=empty_label,
         error_messages={"invalid_choice": "请选择您有权限的单位", "required": f"请选择{label}"},
     )
-    field.choices = [(u.pk, u.name) for u in units]
+    field.choices = ([("", empty_label)] if empty_label else []) + [(u.pk, text(u)) for u in units]
     field.widget.attrs["class"] = "form-select"
     return field
+
+
+def acting_unit_field(units, label: str) -> forms.ModelChoiceField:
+    """The 单位 a user acts for on a create or import form (scoping.acting_units)."""
+    return unit_list_field(units, label)
 
 
 class ExcelImportForm(forms.Form):
