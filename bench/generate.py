@@ -629,8 +629,9 @@ class Generator:
         return self.result
 
     def analyze(self):
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        from core.db import analyze
+
+        analyze()
 
     def run(self) -> BenchData:
         started = time.monotonic()

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _analyze_after_migrate(sender, using="default", **kwargs):
+    from core.db import analyze
+
+    analyze(using)
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        # sent once per app after all migrations ran: the statistics are refreshed once, at the end
+        post_migrate.connect(_analyze_after_migrate, sender=self, dispatch_uid="core.analyze_after_migrate")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,32 @@ def has_any(user, perm: str) -> bool:
     return bool(grants_for(user, perm))
 
 
-def unit_q(grants: list[Grant], field: str) -> Q:
-    """Q selecting rows whose `field` (a FK to org.Unit) lies inside the grants."""
+class IndexedIn(In):
+    """`column IN (SELECT …)`, written on PostgreSQL as `column = ANY(ARRAY(SELECT …))` (same
+    rows): the subquery's ids become one array computed once, which the planner uses as the
+    condition of the column's index.
+
+    For `IN (SELECT …)` PostgreSQL estimates the matching rows from the number of distinct values
+    in the column, and for a city's subtree (or a user's tasks) it expects most of the table: it
+    then reads the rows matching the list's other conditions in the whole province and joins
+    (a hash join) instead of reading the city's index ranges. Use it only where the column drives
+    the query (one field of a UNION branch, `unit_q`): as a filter over rows found through
+    another index the array is compared element by element, where `IN` is one hash probe."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs_sql.startswith("("):
+            rhs_sql = f"({rhs_sql})"
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+def indexed_in(field: str, subquery) -> Q:
+    """Q(`field` IN `subquery`) for a query whose rows are found through `field`'s index."""
+    return Q(IndexedIn(F(field), subquery.order_by()))
+
+
+def _grants_q(grants: list[Grant], field: str, subtree_lookup) -> Q:
     from org.models import Unit
 
     q = Q(pk__in=[])
@@ -66,17 +91,29 @@ def unit_q(grants: list[Grant], field: str) -> Q:
     for g in grants:
         if g.subtree:
             lo, hi = subtree_range(g.path)
-            q |= Q(**{f"{field}__in": Unit.objects.filter(path__gte=lo, path__lt=hi).values("pk")})
+            units = Unit.objects.filter(path__gte=lo, path__lt=hi).order_by().values("pk")
+            q |= Q(subtree_lookup(g)(F(field), units))
     return q
 
 
+def unit_q(grants: list[Grant], field: str) -> Q:
+    """Q selecting rows whose `field` (a FK to org.Unit) lies inside the grants, for a query (or a
+    UNION branch) that this field's index drives. A grant at the top of the tree covers (nearly)
+    every unit: there reading the table is the right plan, and `IN (SELECT …)` stays."""
+    from org.models import PATH_WIDTH
+
+    return _grants_q(grants, field, lambda g: In if len(g.path) <= PATH_WIDTH else IndexedIn)
+
+
 def scope_q(user, perm: str, fields: tuple[str, ...]) -> Q:
+    """Q selecting the rows whose scope unit fields lie inside the user's grants for `perm` (an OR
+    across the fields, each `IN (SELECT …)`)."""
     grants = grants_for(user, perm)
     q = Q(pk__in=[])
     if not grants:
         return q
     for field in fields:
-        q |= unit_q(grants, field)
+        q |= _grants_q(grants, field, lambda g: In)
     return q
 
 
@@ -111,6 +148,21 @@ def union_of(querysets):
     """`qs1 UNION qs2 …` of single-column querysets, for `pk__in=` (each must be unordered)."""
     first, *rest = list(querysets)
     return first.union(*rest) if rest else first
+
+
+def scope_branches(queryset, user, perm: str) -> list:
+    """`queryset.visible_to(user, perm)` split into one queryset per scope unit field of its model
+    (`scope_unit_fields`): the rows of the union of the branches are exactly the visible rows.
+
+    A list filters each branch with its own conditions and reads their UNION (`union_of`): each
+    branch is then one range of the composite (unit, status, …) index of its field, where an
+    OR across the fields can make the database read every row matching the list's conditions in
+    the whole province before checking the scope.
+    """
+    grants = grants_for(user, perm)
+    if not grants:
+        return [queryset.none()]
+    return [queryset.filter(unit_q(grants, field)) for field in queryset.model.scope_unit_fields]
 
 
 def acting_units(user, perm: str) -> list:

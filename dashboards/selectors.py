@@ -1,12 +1,18 @@
-"""工作台: what waits for this user today. Each list is one query for its first rows plus one count,
-scoped through core.scoping, lit by the database light expression (tasks.lights)."""
+"""工作台: what waits for this user today. Each list is one query for the ids of its first rows
+together with its total (a window COUNT over the rows its conditions select, so the database reads
+them once), then one query loads the shown assignments of every list; scoped through core.scoping.
+The light and its reason of a shown row come from tasks.lights.for_object, the Python twin of the
+database light expression: the lists filter on the plain red condition (lights.light_q), never on
+the CASE expression."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, Q, Window
 
 from core import scoping
 from notifications.selectors import recent_for
@@ -30,6 +36,7 @@ class Section:
     items: list = field(default_factory=list)
     total: int = 0
     shown: bool = True
+    ids: list = field(default_factory=list)
 
 
 def _direct_units(user, perm: str) -> list[int]:
@@ -46,22 +53,53 @@ def _own_line(user) -> list[int]:
     return [int(path[i : i + PATH_WIDTH]) for i in range(0, len(path), PATH_WIDTH)]
 
 
-def _lit(qs, today):
-    return qs.annotate(light=lights.light_expression(today)).select_related("task", "unit", "org_unit")
-
-
-def _fill(section: Section, qs, today, wrap=None):
-    section.items = [wrap(r) if wrap else r for r in qs[:LIMIT]]
-    section.total = qs.count()
+def _first(section: Section, qs, order: tuple[str, ...]) -> Section:
+    """Ids of the first LIMIT rows of `qs` in `order` (ending with "id") and the number of rows of
+    `qs`, in one query."""
+    first = list(qs.annotate(total=Window(Count("pk"))).order_by(*order).values_list("pk", "total")[:LIMIT])
+    section.ids = [pk for pk, _ in first]
+    section.total = first[0][1] if first else 0
     return section
 
 
-def _with_reason(today):
-    def wrap(a):
-        a.light_info = lights.for_object(a, today)
-        return a
+def _first_of(section: Section, branches: list, order: tuple[str, ...]) -> Section:
+    """The same for a list whose rows come from several branches (the scope's unit fields, or
+    the kinds of "mine"), each a queryset already filtered by the list's conditions: one query
+    over the UNION of the branches (ids of the first rows and the window COUNT of all), each
+    branch one range of its own index — never an OR across the table, nor a join of the union
+    back to it. The ORM cannot put a window over a UNION, so the compiled UNION is wrapped."""
+    columns = [f for f in order if f != "id"]
+    union = scoping.union_of([b.order_by().values_list("pk", *columns) for b in branches])
+    section.ids, section.total = [], 0
+    try:
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+    except EmptyResultSet:  # every branch is empty by construction (e.g. no units)
+        return section
+    positions = ", ".join(str(i) for i in range(2, len(columns) + 2))
+    with connections[union.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.*, COUNT(*) OVER () FROM ({sql}) u ORDER BY {positions}, 1 LIMIT %s", (*params, LIMIT)
+        )
+        first = cursor.fetchall()
+    section.ids = [row[0] for row in first]
+    section.total = first[0][-1] if first else 0
+    return section
 
-    return wrap
+
+def _load(sections: list[Section], qs) -> None:
+    """The shown rows of `sections` (lists of one model) in one query, in each list's order."""
+    wanted = [pk for s in sections for pk in s.ids]
+    if not wanted:
+        return
+    rows = qs.in_bulk(wanted)
+    for s in sections:
+        s.items = [rows[pk] for pk in s.ids]
+
+
+def _with_reason(a, today):
+    a.light_info = lights.for_object(a, today)
+    a.light = int(a.light_info.light)
+    return a
 
 
 def report_due_q(today: dt.date) -> Q:
@@ -88,20 +126,17 @@ def report_due_q(today: dt.date) -> Q:
 
 
 def workbench(user, today: dt.date) -> dict:
-    wrap = _with_reason(today)
     has = lambda perm: scoping.has_any(user, perm)  # noqa: E731
+    red_open = (lights.light_q(Light.RED, today), Q(status__in=OPEN))
 
     to_sign = Section(
         "to_sign", "待签收", "inbox", "primary", "没有待签收的任务", shown=has("tasks.sign_assignment")
     )
     if to_sign.shown:
-        qs = _lit(
-            Assignment.objects.filter(
-                status=TaskStatus.ASSIGNED, unit_id__in=_direct_units(user, "tasks.sign_assignment")
-            ),
-            today,
-        ).order_by("due_date", "id")
-        _fill(to_sign, qs, today, wrap)
+        qs = Assignment.objects.filter(
+            status=TaskStatus.ASSIGNED, unit_id__in=_direct_units(user, "tasks.sign_assignment")
+        )
+        _first(to_sign, qs, ("due_date", "id"))
 
     team_tasks = TaskForceMember.objects.filter(user=user).values("task_id")
     to_report = Section("to_report", "待填报", "pencil-square", "info", "没有到期待报的任务")
@@ -109,65 +144,58 @@ def workbench(user, today: dt.date) -> dict:
         has("reporting.add_progressreport") or TaskForceMember.objects.filter(user=user).exists()
     )
     if to_report.shown:
-        mine = Q(unit_id__in=_direct_units(user, "reporting.add_progressreport")) | Q(task_id__in=team_tasks)
-        qs = _lit(
-            Assignment.objects.filter(
-                mine, report_due_q(today), status__in=(TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
-            ),
-            today,
-        ).order_by("last_report_on", "due_date", "id")
-        _fill(to_report, qs, today, wrap)
+        due = Assignment.objects.filter(
+            report_due_q(today), status__in=(TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
+        )
+        branches = [
+            due.filter(unit_id__in=_direct_units(user, "reporting.add_progressreport")),
+            due.filter(task_id__in=team_tasks),
+        ]
+        _first_of(to_report, branches, ("last_report_on", "due_date", "id"))
 
     overdue = Section(
         "overdue", "逾期", "alarm", "danger", "权限范围内没有逾期任务", shown=has("tasks.view_assignment")
     )
     if overdue.shown:
-        qs = (
-            _lit(Assignment.objects.visible_to(user, "tasks.view_assignment"), today)
-            .filter(lights.light_q(Light.RED, today), status__in=OPEN)
-            .order_by("due_date", "id")
-        )
-        _fill(overdue, qs, today, wrap)
+        # one indexed branch per scope field (assigning side, receiving side), red filter inside
+        # each, instead of an OR that reads every red assignment of the province
+        branches = scoping.scope_branches(Assignment.objects.filter(*red_open), user, "tasks.view_assignment")
+        _first_of(overdue, branches, ("due_date", "id"))
 
     own_line = _own_line(user)
     completions = Section("completions", "待审核办结", "patch-check", "success", "没有待审核的办结申请")
     completions.shown = has("tasks.verify_assignment")
     if completions.shown:
-        qs = _lit(
-            Assignment.objects.filter(
-                status=TaskStatus.COMPLETION_REQUESTED,
-                org_unit_id__in=_direct_units(user, "tasks.verify_assignment"),
-            ).exclude(unit_id__in=own_line),
-            today,
-        ).order_by("completion_requested_at", "id")
-        _fill(completions, qs, today, wrap)
+        qs = Assignment.objects.filter(
+            status=TaskStatus.COMPLETION_REQUESTED,
+            org_unit_id__in=_direct_units(user, "tasks.verify_assignment"),
+        ).exclude(unit_id__in=own_line)
+        _first(completions, qs, ("completion_requested_at", "id"))
 
     extensions = Section("extensions", "待审批延期", "calendar-plus", "warning", "没有待审批的延期申请")
     extensions.shown = has("tasks.decide_extension")
     if extensions.shown:
-        qs = (
-            ExtensionRequest.objects.filter(
-                status=ExtensionStatus.PENDING,
-                assignment__org_unit_id__in=_direct_units(user, "tasks.decide_extension"),
-            )
-            .exclude(assignment__unit_id__in=own_line)
-            .select_related("assignment__task", "assignment__unit", "requested_by")
-            .order_by("requested_at", "id")
+        qs = ExtensionRequest.objects.filter(
+            status=ExtensionStatus.PENDING,
+            assignment__org_unit_id__in=_direct_units(user, "tasks.decide_extension"),
+        ).exclude(assignment__unit_id__in=own_line)
+        _first(extensions, qs, ("requested_at", "id"))
+        _load(
+            [extensions],
+            ExtensionRequest.objects.select_related("assignment__task", "assignment__unit", "requested_by"),
         )
-        _fill(extensions, qs, today)
 
     reports = Section("reports", "待审核报告", "file-earmark-check", "secondary", "没有待审核的进展报告")
     reports.shown = has("reporting.approve_progressreport")
     if reports.shown:
-        qs = (
-            ProgressReport.objects.filter(
-                status=ProgressReport.Status.SUBMITTED,
-                org_unit_id__in=_direct_units(user, "reporting.approve_progressreport"),
-            )
-            .select_related("assignment__task", "org_unit", "submitted_by")
-            .order_by("submitted_at", "id")
+        qs = ProgressReport.objects.filter(
+            status=ProgressReport.Status.SUBMITTED,
+            org_unit_id__in=_direct_units(user, "reporting.approve_progressreport"),
         )
-        _fill(reports, qs, today)
+        _first(reports, qs, ("submitted_at", "id"))
+        _load(
+            [reports], ProgressReport.objects.select_related("assignment__task", "org_unit", "submitted_by")
+        )
 
     my_red = Section("my_red", "我的红色事项", "exclamation-octagon", "danger", "没有与您相关的红色事项")
     # "mine" is a UNION of indexed branches: an OR across them (and a join for created_by) would
@@ -183,18 +211,16 @@ def workbench(user, today: dt.date) -> dict:
             user.responsible_tasks.order_by().values("pk"),
         ]
     )
-    mine = scoping.union_of(
-        [
-            Assignment.objects.filter(unit_id__in=units).order_by().values("pk"),
-            Assignment.objects.filter(task_id__in=my_tasks).order_by().values("pk"),
-        ]
-    )
-    qs = (
-        _lit(Assignment.objects.filter(pk__in=mine), today)
-        .filter(lights.light_q(Light.RED, today), status__in=OPEN)
-        .order_by("due_date", "id")
-    )
-    _fill(my_red, qs, today, wrap)
+    branches = [
+        Assignment.objects.filter(*red_open, unit_id__in=units),
+        Assignment.objects.filter(*red_open).filter(scoping.indexed_in("task", my_tasks)),
+    ]
+    _first_of(my_red, branches, ("due_date", "id"))
+
+    lists = [s for s in (to_sign, to_report, overdue, completions, my_red) if s.shown]
+    _load(lists, Assignment.objects.select_related("task", "unit"))
+    for s in lists:
+        s.items = [_with_reason(a, today) for a in s.items]
 
     return {
         "cards": [to_sign, to_report, overdue, completions, extensions, reports],

@@ -38,6 +38,7 @@ class ProblemEventKind(models.TextChoices):
     CREATED = "created", "登记问题"
     LETTER = "letter", "交办函"
     STARTED = "started", "开始整改"
+    EVIDENCE = "evidence", "上传整改佐证"
     RECTIFIED = "rectified", "提交整改结果"
     RETURNED = "returned", "验收退回"
     CLOSED = "closed", "验收销号"

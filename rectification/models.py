@@ -100,7 +100,11 @@ class Problem(ScopedModel):
         indexes = [
             models.Index(fields=["org_unit", "status"]),
             models.Index(fields=["found_by_unit", "status"]),
-            models.Index(fields=["status", "deadline"]),
+            # the red filter (open, past the deadline) and the light counts read this index alone,
+            # the scope's two unit columns included, instead of the table
+            models.Index(fields=["status", "deadline", "org_unit", "found_by_unit"]),
+            # the ledger's 专项督查 choices: campaigns of visible problems from the index alone
+            models.Index(fields=["campaign", "org_unit", "found_by_unit"]),
             models.Index(fields=["source", "status"]),
         ]
 

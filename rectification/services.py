@@ -164,7 +164,7 @@ def problem_add_evidence(*, actor: User, problem: Problem, upload) -> None:
     rules.check_add_evidence(actor, problem)
     att = attachment_store(actor=actor, upload=upload, org_unit=problem.org_unit, purpose="rectification")
     problem.evidence.add(att)
-    _event(problem, ProblemEventKind.UPDATED, actor, f"上传整改佐证：{att.original_name}")
+    _event(problem, ProblemEventKind.EVIDENCE, actor, f"上传整改佐证：{att.original_name}")
     return att
 
 

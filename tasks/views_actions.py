@@ -64,7 +64,9 @@ class TaskCreateView(PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, org_units=scoping.acting_units(self.request.user, "tasks.add_task"))
+        kwargs.update(
+            user=self.request.user, org_units=scoping.acting_units(self.request.user, "tasks.add_task")
+        )
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("start_date", clock.today())
         return kwargs

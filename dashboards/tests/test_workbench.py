@@ -121,13 +121,26 @@ def test_workbench_constant_queries(org, login, rows, django_assert_num_queries)
     clerk = org.user("county_a_clerk")
     for i in range(rows):
         t = make_task(org, title=f"任务{i}", lead="county_a", days=10, start_offset=-20 if i % 2 else 0)
-        if i % 2:
-            services.assignment_sign(actor=clerk, assignment=Assignment.objects.get(task=t))
+        a = Assignment.objects.get(task=t)
+        if i % 2:  # signed and red
+            services.assignment_sign(actor=clerk, assignment=a)
+            if i % 4 == 1:
+                rsvc.report_submit(actor=clerk, assignment=a, progress=10, work_done="推进")
+                services.extension_request(
+                    actor=clerk,
+                    assignment=a,
+                    reason="资金未到位",
+                    new_due_date=a.due_date + dt.timedelta(days=30),
+                )
         notify(recipients=[clerk], kind="system", title=f"消息{i}")
     clock.travel(days=0)
     c = login(org.user("county_a_clerk"))
-    with django_assert_num_queries(20):
-        c.get(reverse("dashboards:workbench"))
+    with django_assert_num_queries(17):
+        r = c.get(reverse("dashboards:workbench"))
+    s = sections(r)
+    assert all(s[k].items for k in ("to_sign", "to_report", "overdue", "my_red"))
     c = login(org.user("prov_supervisor"))
-    with django_assert_num_queries(24):
-        c.get(reverse("dashboards:workbench"))
+    with django_assert_num_queries(20):
+        r = c.get(reverse("dashboards:workbench"))
+    s = sections(r)
+    assert all(s[k].items for k in ("overdue", "extensions", "my_red"))

@@ -48,6 +48,8 @@ def test_lifecycle_close_needs_evidence_and_an_outside_verifier(org):
         services.problem_submit(actor=org.user("county_a_clerk"), problem=p, note="完成")
     p = rectify(org, p)
     assert p.status == ProblemStatus.RECTIFIED
+    kinds = list(p.events.order_by("id").values_list("kind", flat=True))
+    assert kinds[-2:] == ["evidence", "rectified"]  # the upload has its own line on the timeline
     with pytest.raises(PermissionDenied):
         services.problem_verify(actor=org.user("county_a_head"), problem=p, approve=True)
     with pytest.raises(PermissionDenied):  # sibling county has no say

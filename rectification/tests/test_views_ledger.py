@@ -191,6 +191,37 @@ def test_campaign_filter_offers_campaigns_of_visible_problems(org, login):
     assert response.context["docx_subject"].startswith("医疗机构依法执业专项督查")
 
 
+def test_campaign_choices_are_the_campaigns_of_problems_the_user_sees(org, login):
+    from supervision import services as sup
+
+    def campaign(theme):
+        return sup.campaign_create(
+            actor=org.user("prov_supervisor"),
+            org_unit=org.unit("province"),
+            theme=theme,
+            kind="random",
+            start_date=clock.today(),
+            end_date=clock.today() + dt.timedelta(days=10),
+            checklist=["制度建设"],
+        )
+
+    seen_as_rectifier = campaign("院感防控专项督查")
+    seen_as_finder = campaign("医疗收费专项督查")
+    elsewhere = campaign("药品管理专项督查")
+    campaign("未发现问题的专项督查")  # no problems at all
+    bulk_problems(org, 2, unit="county_a", campaign=seen_as_rectifier)
+    bulk_problems(org, 1, unit="county_c", found_by="city_a", campaign=seen_as_finder)
+    bulk_problems(org, 1, unit="county_c", found_by="city_b", campaign=elsewhere)
+    bulk_problems(org, 1, unit="county_a")  # no campaign
+    choices = ledger(login(org.user("city_a_supervisor"))).context["campaign_choices"]
+    assert sorted(c.pk for c in choices) == sorted([seen_as_rectifier.pk, seen_as_finder.pk])
+    choices = ledger(login(org.user("prov_supervisor"))).context["campaign_choices"]
+    assert sorted(c.pk for c in choices) == sorted([seen_as_rectifier.pk, seen_as_finder.pk, elsewhere.pk])
+    # a campaign outside the choices matches nothing (and says so)
+    response = ledger(login(org.user("city_a_supervisor")), campaign=elsewhere.pk)
+    assert codes(response) == []
+
+
 def test_sort_by_deadline_and_default_worst_light_first(org, login):
     today = clock.today()
     green = bulk_problems(org, 1, deadline=today + dt.timedelta(days=40))[0]

@@ -8,6 +8,7 @@ manage.py load_demo --accounts   # only print the table of demo accounts
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.db import analyze
 from demo.builder import DemoBuilder
 from demo.data import DEMO_PASSWORD
 from demo.organisation import accounts_table
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write("正在加载示范省数据（按时间顺序通过业务服务写入）……")
         builder = DemoBuilder(small=small, seed=seed, out=self.stdout.write)
         summary = builder.run()
+        analyze()  # planner statistics for the freshly loaded tables
         self.stdout.write(self.style.SUCCESS(f"示范数据加载完成，用时{summary['seconds']}秒"))
         self.stdout.write("  单位：" + "，".join(f"{k}{v}个" for k, v in summary["units"].items()))
         self.stdout.write(
