@@ -8,6 +8,7 @@ any of those records; nothing in the database changes.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -349,6 +350,13 @@ def test_outsiders_get_nothing_of_county_a(org, client, outsider):
                 )
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 assert MARK.encode() not in body, (outsider, name, method, "leaks 甲一县 records")
+                if response.get("Content-Type", "").startswith("text/html"):  # no template source shown
+                    assert not re.search(rb"\{[#%]|[#%]\}", body), (
+                        outsider,
+                        name,
+                        method,
+                        "raw template tag",
+                    )
                 if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
                     assert MARK not in _xlsx_text(body), (outsider, name, "export leaks")
     assert snapshot() == before, f"{outsider} changed something"

@@ -14,7 +14,7 @@ function duban_search_selects(root) {
     if (el.tomselect) { return; }
     new window.TomSelect(el, {
       maxOptions: 100,
-      placeholder: "输入名称搜索单位",
+      placeholder: el.dataset.placeholder || "输入名称搜索单位",
       closeAfterSelect: true,
       plugins: el.multiple ? ["remove_button"] : (el.required ? [] : ["clear_button"]),
       render: {
