@@ -241,7 +241,16 @@ def as_date(value) -> dt.date | None:
 
 
 def import_rows(
-    *, upload, required_headers: Sequence[str], max_rows: int, empty_message: str, parser, create
+    *,
+    upload,
+    required_headers: Sequence[str],
+    max_rows: int,
+    empty_message: str,
+    parser,
+    create,
+    actor,
+    action: str,
+    unit,
 ) -> list:
     """The all-or-nothing import loop shared by every ledger (R-TSK-7, R-RCT-1, R-API-3).
 
@@ -249,7 +258,8 @@ def import_rows(
     queries) and returns `parse(row, errors)`, which gives a row's data or None after adding its
     messages; then — only when every row parsed — calls `create(data)` per row; any error there
     is reported against its row too. Call it inside `transaction.atomic()`: the final raise undoes the
-    rows already created, so a file is imported whole or not at all.
+    rows already created, so a file is imported whole or not at all. A whole import is one audit
+    entry `action` (file, count, first and last code) for `unit`.
     """
     from django.core.exceptions import PermissionDenied
 
@@ -271,4 +281,16 @@ def import_rows(
         except PermissionDenied as exc:
             errors.add(row.number, str(exc) or "您没有权限")
     errors.raise_if_any()
+    from audit.services import record
+
+    record(
+        actor=actor,
+        action=action,
+        unit=unit,
+        changes={
+            "file": getattr(upload, "name", ""),
+            "count": len(created),
+            "codes": [created[0].code, created[-1].code],
+        },
+    )
     return created

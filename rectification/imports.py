@@ -13,7 +13,6 @@ import functools
 
 from django.db import transaction
 
-from audit.services import record
 from core import clock, excel, scoping
 from org.models import Unit
 from rectification import rules, services
@@ -133,22 +132,14 @@ def problem_import(*, actor, found_by_unit: Unit, upload) -> list[Problem]:
 
     require(actor, "rectification.import_problem", found_by_unit, "您无权以该单位名义导入问题")
     rules.check_create(actor, found_by_unit)
-    created = excel.import_rows(
+    return excel.import_rows(
         upload=upload,
         required_headers=REQUIRED,
         max_rows=MAX_ROWS,
         empty_message="文件中没有问题数据（第1行为表头，从第2行起每行一个问题）",
         parser=lambda rows: functools.partial(_parse_row, lk=_Lookups(actor, found_by_unit, rows)),
         create=lambda data: services.problem_create(actor=actor, found_by_unit=found_by_unit, **data),
-    )
-    record(
         actor=actor,
         action="rectification.problem.imported",
         unit=found_by_unit,
-        changes={
-            "file": getattr(upload, "name", ""),
-            "count": len(created),
-            "codes": [created[0].code, created[-1].code],
-        },
     )
-    return created

@@ -14,7 +14,6 @@ import functools
 from django.db import transaction
 from django.db.models import Q
 
-from audit.services import record
 from core import excel, scoping
 from core.services import require
 from org.models import Unit
@@ -189,22 +188,14 @@ def task_import(*, actor, org_unit: Unit, upload) -> list[Task]:
     """Create one draft task per row, or nothing at all (raises ValidationError with row messages)."""
     require(actor, "tasks.import_task", org_unit, "您无权在该单位导入任务")
     require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
-    created = excel.import_rows(
+    return excel.import_rows(
         upload=upload,
         required_headers=REQUIRED,
         max_rows=MAX_ROWS,
         empty_message="文件中没有任务数据（第1行为表头，从第2行起每行一项任务）",
         parser=lambda rows: functools.partial(_parse_row, lk=_Lookups(actor, rows)),
         create=lambda data: services.task_create(actor=actor, org_unit=org_unit, **data),
-    )
-    record(
         actor=actor,
         action="tasks.task.imported",
         unit=org_unit,
-        changes={
-            "file": getattr(upload, "name", ""),
-            "count": len(created),
-            "codes": [created[0].code, created[-1].code],
-        },
     )
-    return created
