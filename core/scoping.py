@@ -33,15 +33,18 @@ def _grants(user) -> dict[str, list[Grant]]:
         from org.models import RoleAssignment
 
         cache = {}
-        rows = (
-            RoleAssignment.objects.filter(user=user, role__is_active=True, unit__is_active=True)
-            .select_related("unit", "role")
-            .prefetch_related("role__permissions__content_type")
+        # one query: a row per (role assignment, permission of its role), no model objects
+        rows = RoleAssignment.objects.filter(
+            user=user, role__is_active=True, unit__is_active=True, role__permissions__isnull=False
+        ).values_list(
+            "unit_id",
+            "unit__path",
+            "include_descendants",
+            "role__permissions__content_type__app_label",
+            "role__permissions__codename",
         )
-        for ra in rows:
-            grant = Grant(ra.unit_id, ra.unit.path, ra.include_descendants)
-            for p in ra.role.permissions.all():
-                cache.setdefault(f"{p.content_type.app_label}.{p.codename}", []).append(grant)
+        for unit_id, path, subtree, app_label, codename in rows:
+            cache.setdefault(f"{app_label}.{codename}", []).append(Grant(unit_id, path, subtree))
         user._duban_grants = cache
     return cache
 
@@ -65,8 +68,9 @@ class IndexedIn(In):
     in the column, and for a city's subtree (or a user's tasks) it expects most of the table: it
     then reads the rows matching the list's other conditions in the whole province and joins
     (a hash join) instead of reading the city's index ranges. Use it only where the column drives
-    the query (one field of a UNION branch, `unit_q`): as a filter over rows found through
-    another index the array is compared element by element, where `IN` is one hash probe."""
+    the query (one field of a UNION branch, `unit_q`; the ids of a list, `ids_q`): as a filter
+    over rows found through another index the array is compared element by element, where `IN`
+    is one hash probe; and PostgreSQL cannot narrow the subquery to one id, as it does `IN`'s."""
 
     def as_postgresql(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
@@ -96,13 +100,31 @@ def _grants_q(grants: list[Grant], field: str, subtree_lookup) -> Q:
     return q
 
 
-def unit_q(grants: list[Grant], field: str) -> Q:
-    """Q selecting rows whose `field` (a FK to org.Unit) lies inside the grants, for a query (or a
-    UNION branch) that this field's index drives. A grant at the top of the tree covers (nearly)
-    every unit: there reading the table is the right plan, and `IN (SELECT …)` stays."""
+def _covers_all(grant: Grant) -> bool:
+    """A grant at the top of the tree covers (nearly) every unit, and so (nearly) every row: there
+    reading the table is the right plan, and `IN (SELECT …)` stays (an array of every id would be
+    probed id by id through the index)."""
     from org.models import PATH_WIDTH
 
-    return _grants_q(grants, field, lambda g: In if len(g.path) <= PATH_WIDTH else IndexedIn)
+    return len(grant.path) <= PATH_WIDTH
+
+
+def unit_q(grants: list[Grant], field: str) -> Q:
+    """Q selecting rows whose `field` (a FK to org.Unit) lies inside the grants, for a query (or a
+    UNION branch) that this field's index drives (`IndexedIn`, except at the top of the tree)."""
+    return _grants_q(grants, field, lambda g: In if _covers_all(g) else IndexedIn)
+
+
+def ids_q(grants: list[Grant], field: str, branches: list) -> Q:
+    """Q(`field` IN the UNION of `branches`, single-column querysets of the ids of the rows
+    reached through `grants`, e.g. `unit_q` branches), for a query that reads those rows as a whole
+    (a list and its counts). Below the top of the tree they are a small part of the table: read
+    through `field`'s index (`IndexedIn`) rather than joined back to the whole table, from a
+    `UNION ALL` (the index scan sorts its array and drops duplicates; a UNION would hash them
+    first). At the top, `IN (… UNION …)`: reading the table is the right plan there."""
+    if any(_covers_all(g) for g in grants):
+        return Q(In(F(field), union_of(branches)))
+    return Q(IndexedIn(F(field), union_of(branches, keep_duplicates=True)))
 
 
 def scope_q(user, perm: str, fields: tuple[str, ...]) -> Q:
@@ -144,10 +166,11 @@ def clear_cache(user) -> None:
         del user._duban_grants
 
 
-def union_of(querysets):
-    """`qs1 UNION qs2 …` of single-column querysets, for `pk__in=` (each must be unordered)."""
+def union_of(querysets, *, keep_duplicates: bool = False):
+    """`qs1 UNION qs2 …` of single-column querysets, for `pk__in=` (each must be unordered);
+    `UNION ALL` with `keep_duplicates`."""
     first, *rest = list(querysets)
-    return first.union(*rest) if rest else first
+    return first.union(*rest, all=keep_duplicates) if rest else first
 
 
 def scope_branches(queryset, user, perm: str) -> list:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.services import record
 
 ALLOWED_WHILE_CHANGING = ("org:password_change", "org:logout")
+ACTIVITY_RESOLUTION = 30  # seconds
 
 
 class SessionPolicyMiddleware:
@@ -29,7 +30,10 @@ class SessionPolicyMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('org:login')}?expired=1")
-            request.session["last_activity"] = now
+            if "last_activity" not in request.session or now - last >= ACTIVITY_RESOLUTION:
+                # written at most every ACTIVITY_RESOLUTION seconds, not on every request (a
+                # session write per page); the timeout can only come that much earlier, never later
+                request.session["last_activity"] = now
             if request.session.get("must_change_password") and not request.path.startswith("/api/"):
                 allowed = {reverse(n) for n in ALLOWED_WHILE_CHANGING}
                 if request.path not in allowed:

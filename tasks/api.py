@@ -103,7 +103,9 @@ class TaskViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         self.today = clock.today()
-        return selectors.ledger_queryset(self.request.user, self.today, self.permission)
+        return selectors.ledger_queryset(
+            self.request.user, self.today, self.permission, listing=self.action == "list"
+        )
 
     def get_serializer_context(self):
         ctx = super().get_serializer_context()

@@ -59,7 +59,7 @@ def directive_options(request):
     user = _user(request)
     if user is None or not user.is_authenticated:
         return Directive.objects.none()
-    visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("directive_id")
+    visible_tasks = Task.objects.visible_to(user, "tasks.view_task", listing=True).values("directive_id")
     return Directive.objects.filter(
         scoping.scope_q(user, "tasks.view_directive", Directive.scope_unit_fields) | Q(pk__in=visible_tasks)
     )

@@ -54,9 +54,15 @@ class TaskCategory(models.Model):
 
 
 class TaskQuerySet(ScopedQuerySet):
-    def visible_to(self, user, perm: str = "tasks.view_task"):
+    def visible_to(self, user, perm: str = "tasks.view_task", *, listing: bool = False):
         """A task is visible to its creating unit's scope, and to every unit it was assigned to
-        (the explicit exception of R-ORG-3), or whose 专班 the user belongs to (R-TSK-4)."""
+        (the explicit exception of R-ORG-3), or whose 专班 the user belongs to (R-TSK-4): the
+        UNION of those three sets of ids.
+
+        `listing=True` for a query that reads the visible tasks as a whole (a list, its light
+        counts, an export): the ids are then read through the primary key (`scoping.ids_q`), where
+        `IN (…)` makes PostgreSQL join them back to the whole table. A lookup of one task keeps
+        `IN (…)`, which PostgreSQL narrows to that id inside each branch of the UNION."""
         from core import scoping
 
         grants = scoping.grants_for(user, perm)
@@ -65,6 +71,8 @@ class TaskQuerySet(ScopedQuerySet):
         own = Task.objects.filter(scoping.unit_q(grants, "org_unit")).order_by().values("pk")
         assigned = Assignment.objects.filter(scoping.unit_q(grants, "unit")).order_by().values("task_id")
         team = TaskForceMember.objects.filter(user=user).order_by().values("task_id")
+        if listing:
+            return self.filter(scoping.ids_q(grants, "pk", [own, assigned, team]))
         return self.filter(pk__in=scoping.union_of([own, assigned, team]))
 
 

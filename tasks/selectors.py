@@ -26,10 +26,13 @@ LEDGER_DEFERRED = ("description", "goals")
 # --- ledger ----------------------------------------------------------------------------------------
 
 
-def ledger_queryset(user, today: dt.date, perm: str = "tasks.view_task", related=LEDGER_RELATED):
-    """The tasks `user` may see (or export, with perm="tasks.export_task"), each with `light`."""
+def ledger_queryset(
+    user, today: dt.date, perm: str = "tasks.view_task", related=LEDGER_RELATED, *, listing: bool = True
+):
+    """The tasks `user` may see (or export, with perm="tasks.export_task"), each with `light`;
+    `listing=False` where another index finds the rows (see TaskQuerySet.visible_to)."""
     return (
-        Task.objects.visible_to(user, perm)
+        Task.objects.visible_to(user, perm, listing=listing)
         .select_related(*related)
         .defer(*LEDGER_DEFERRED)
         .annotate(light=lights.light_expression(today))
@@ -118,7 +121,12 @@ def directive_queryset(user):
 
 
 def directive_tasks(user, directive: Directive, today: dt.date):
-    return ledger_queryset(user, today).filter(directive=directive).order_by("-light", "due_date", "id")
+    # a directive's tasks (tens) are found through its index, the scope only filters them
+    return (
+        ledger_queryset(user, today, listing=False)
+        .filter(directive=directive)
+        .order_by("-light", "due_date", "id")
+    )
 
 
 def nameable_users(units):

@@ -135,12 +135,12 @@ def test_workbench_constant_queries(org, login, rows, django_assert_num_queries)
         notify(recipients=[clerk], kind="system", title=f"消息{i}")
     clock.travel(days=0)
     c = login(org.user("county_a_clerk"))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("to_sign", "to_report", "overdue", "my_red"))
     c = login(org.user("prov_supervisor"))
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(18):
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("overdue", "extensions", "my_red"))

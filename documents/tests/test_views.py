@@ -460,7 +460,7 @@ def test_list_query_count_is_constant(org, login, django_assert_num_queries, row
         )
     client = login(org.user("prov_supervisor"))
     client.get(LIST)  # session, grants warm
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"per_page": 50})
     assert len(response.context["page_obj"]) == rows
     assert len(re.findall(r'href="/documents/\d+/"', response.content.decode())) == rows

@@ -69,6 +69,6 @@ def test_inbox_constant_queries(org, login, rows, django_assert_num_queries):
     user = org.user("county_a_clerk")
     _messages(user, rows)
     c = login(user)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         r = c.get(reverse("notifications:inbox"))
     assert len(r.context["inbox"]) == rows

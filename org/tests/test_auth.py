@@ -190,6 +190,18 @@ def test_idle_timeout(client, org):
     assert AuditEvent.objects.filter(action="auth.session_expired").exists()
 
 
+def test_activity_keeps_the_session_alive_without_a_write_per_request(client, org):
+    post_login(client, "sysadmin", PASSWORD)
+    session = client.session
+    session["last_activity"] = time.time() - 29 * 60  # idle 29 minutes: still in
+    session.save()
+    assert client.get(reverse("org:unit_list")).status_code == 200
+    renewed = client.session["last_activity"]
+    assert time.time() - renewed < 5  # the activity was recorded
+    assert client.get(reverse("org:unit_list")).status_code == 200
+    assert client.session["last_activity"] == renewed  # seconds later: not written again
+
+
 def test_logout_is_post_only_and_destroys_the_session(client, org):
     post_login(client, "sysadmin", PASSWORD)
     cookie = client.cookies["sessionid"].value

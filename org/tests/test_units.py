@@ -194,6 +194,6 @@ def _make_units(org, n):
 def test_unit_list_query_count_constant(login, org, n, django_assert_num_queries):
     _make_units(org, n)
     c = login(org.user("sysadmin"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         r = c.get(reverse("org:unit_list"), {"q": "QC-"})
     assert r.content.decode().count("测试机构") == n

@@ -261,7 +261,7 @@ def _make_users(org, n):
 def test_user_list_query_count_constant(login, org, n, django_assert_num_queries):
     _make_users(org, n)
     c = login(org.user("sysadmin"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         r = c.get(reverse("org:user_list"), {"q": "qc"})
     assert r.content.decode().count("测试员") == n
 

@@ -272,7 +272,7 @@ def test_late_list_constant_queries(org, login, rows, django_assert_num_queries)
     _late_tasks(org, rows)
     clock.travel(days=20)
     c = login(org.user("prov_supervisor"))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         r = c.get(reverse("reporting:late_list"))
     assert len(r.context["assignments"]) == rows
 

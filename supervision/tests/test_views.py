@@ -549,10 +549,10 @@ def test_nav_shows_supervision_to_those_who_may_see_it(org, login):
 
 # --- query counts --------------------------------------------------------------------------------------------
 
-# session, user, security policy, grants (3), unread count, the user's unit; then the page's own
+# session, user, security policy, grants (1), unread count, the user's unit; then the page's own
 # queries; the same literal at 5 and 50 rows.
-CAMPAIGN_LIST_QUERIES = 17  # + count, 4 statistics, rows with per-row counts as subqueries
-RECORD_LIST_QUERIES = 17  # + count, rows, inspectors, findings (with problems), campaign filter options
+CAMPAIGN_LIST_QUERIES = 12  # + count, 4 statistics, rows with per-row counts as subqueries
+RECORD_LIST_QUERIES = 12  # + count, rows, inspectors, findings (with problems), campaign filter options
 
 
 def _campaigns(org, n):

@@ -124,7 +124,7 @@ def _api_queries(org, login, n, django_assert_num_queries):
     assert len(rows) == n
 
 
-API_QUERIES = 12
+API_QUERIES = 10
 
 
 def test_api_list_query_count_at_5_rows(org, login, django_assert_num_queries):

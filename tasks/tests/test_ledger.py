@@ -310,7 +310,7 @@ def _count_queries(org, login, n, django_assert_num_queries, expected):
     assert len(response.context["rows"]) == n
 
 
-LEDGER_QUERIES = 18
+LEDGER_QUERIES = 16
 
 
 def test_ledger_query_count_at_5_rows(org, login, django_assert_num_queries):

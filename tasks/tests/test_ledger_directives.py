@@ -135,7 +135,7 @@ def _list_queries(org, login, n, django_assert_num_queries):
     assert len(response.context["page_obj"]) == min(n, 20)
 
 
-DIRECTIVE_LIST_QUERIES = 13
+DIRECTIVE_LIST_QUERIES = 11
 
 
 def test_directive_list_query_count_at_5_rows(org, login, django_assert_num_queries):
