@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -61,11 +62,14 @@ class ScopedListView(PermissionRequiredMixin, ListView):
             size = self.paginate_by
         return size if size in PAGE_SIZES else self.paginate_by
 
-    def paginate_queryset(self, queryset, page_size):
+    def paginate_queryset(self, queryset, page_size, *, count: int | None = None):
+        """The page asked for (a bad page number shows the first); `count` when the view already
+        knows the total, so the paginator runs no COUNT of its own."""
         paginator = Paginator(queryset, page_size)
-        number = self.request.GET.get("page") or 1
+        if count is not None:
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property
         try:
-            page = paginator.page(number)
+            page = paginator.page(self.request.GET.get("page") or 1)
         except Exception:  # noqa: BLE001 — bad page numbers show the first page
             page = paginator.page(1)
         return paginator, page, page.object_list, page.has_other_pages()
@@ -77,9 +81,42 @@ class ScopedListView(PermissionRequiredMixin, ListView):
         return ctx
 
     def get_template_names(self):
-        if getattr(self.request, "htmx", False) and self.partial_template_name:
+        """HTMX requests get the results partial, except a history restore (the whole page)."""
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.partial_template_name:
+            patch_vary_headers(response, ("HX-Request",))  # the same URL answers two ways
+        return response
+
+
+class LightLedgerView(ScopedListView):
+    """A ledger with its light counts on top (任务台账, 问题台账). The filterset keeps
+    `counts_queryset` (every filter but the light); one grouped query over it gives the counts
+    and, with the chosen light, the total."""
+
+    def count_lights(self, queryset) -> list[dict]:
+        """[{light, slug, label, css, count}], e.g. tasks.selectors.light_counts."""
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset, page_size, *, count: int | None = None):
+        counts_qs = self.filterset.counts_queryset
+        if counts_qs is None:  # invalid filters: the filterset returns no rows
+            counts_qs = queryset.none()
+        self.light_counts = self.count_lights(counts_qs)
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("light") if form.is_valid() else None
+        total = sum(c["count"] for c in self.light_counts if not chosen or c["slug"] == chosen)
+        return super().paginate_queryset(queryset, page_size, count=total)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["light_counts"] = self.light_counts
+        return ctx
 
 
 class ScopedObjectMixin:

@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -26,8 +25,8 @@ from core import views as core_views
 from core.excel import xlsx_response
 from core.views import (
     ExcelImportView,
+    LightLedgerView,
     PermissionRequiredMixin,
-    ScopedListView,
     _attach_errors,
     _message,
 )
@@ -51,7 +50,7 @@ def _query_without(request, *keys) -> str:
 # --- ledger (问题台账) ----------------------------------------------------------------------------
 
 
-class ProblemListView(ScopedListView):
+class ProblemListView(LightLedgerView):
     """The ledger: filters in the URL, light counts on top (one grouped query that also gives the
     total), rows with light and reason; HTMX requests get only the results partial."""
 
@@ -70,20 +69,8 @@ class ProblemListView(ScopedListView):
         )
         return self.filterset.qs
 
-    def paginate_queryset(self, queryset, page_size):
-        counts_qs = self.filterset.counts_queryset
-        if counts_qs is None:  # invalid filters: the filterset returns no rows
-            counts_qs = queryset.none()
-        self.light_counts = light_counts(counts_qs)
-        chosen = self.filterset.form.cleaned_data.get("light") if self.filterset.form.is_valid() else None
-        total = sum(c["count"] for c in self.light_counts if not chosen or c["slug"] == chosen)
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.__dict__["count"] = total  # Paginator.count is a cached_property
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except Exception:  # noqa: BLE001 — bad page numbers show the first page
-            page = paginator.page(1)
-        return paginator, page, page.object_list, page.has_other_pages()
+    def count_lights(self, queryset):
+        return light_counts(queryset)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -92,7 +79,6 @@ class ProblemListView(ScopedListView):
         cleaned = form.cleaned_data if form.is_valid() else {}
         ctx["rows"] = selectors.with_light_reasons(ctx["page_obj"].object_list, self.today)
         ctx["today"] = self.today
-        ctx["light_counts"] = self.light_counts
         ctx["query_without_light"] = _query_without(self.request, "page", "light")
         ctx["query_without_per_page"] = _query_without(self.request, "page", "per_page")
         ctx["query_without_org_unit"] = _query_without(self.request, "page", "org_unit")
@@ -111,17 +97,6 @@ class ProblemListView(ScopedListView):
         ctx["page_sizes"] = (20, 50, 100)
         ctx["active_filters"] = _active_filters(form, cleaned)
         return ctx
-
-    def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return [self.partial_template_name]
-        return [self.template_name]
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
 
 
 def _active_filters(form, cleaned) -> list[tuple[str, str]]:

@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from core import clock, scoping
 from core.excel import xlsx_response
 from core.views import (
     ExcelImportView,
+    LightLedgerView,
     PermissionRequiredMixin,
     ScopedDetailView,
     ScopedListView,
@@ -44,7 +44,7 @@ class TaskDetailView(ScopedDetailView):
 # --- ledger (任务台账, R-TSK-7) ------------------------------------------------------------------------
 
 
-class TaskListView(ScopedListView):
+class TaskListView(LightLedgerView):
     """The ledger: filters in the URL (GET form, back button works), light counts on top, rows
     with light and reason, 20/50/100 per page. HTMX requests get only the results partial."""
 
@@ -61,19 +61,8 @@ class TaskListView(ScopedListView):
         self.filterset = TaskFilterSet(self.request.GET, queryset=qs, request=self.request, today=self.today)
         return self.filterset.qs
 
-    def paginate_queryset(self, queryset, page_size):
-        """The light counts (one grouped query) also give the total, so the paginator does not
-        run its own COUNT."""
-        self.light_counts = selectors.light_counts(self.filterset.counts_queryset)
-        chosen = self.filterset.form.cleaned_data.get("light")
-        total = sum(c["count"] for c in self.light_counts if not chosen or c["slug"] == chosen)
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.__dict__["count"] = total  # Paginator.count is a cached_property
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except Exception:  # noqa: BLE001 — bad page numbers show the first page
-            page = paginator.page(1)
-        return paginator, page, page.object_list, page.has_other_pages()
+    def count_lights(self, queryset):
+        return selectors.light_counts(queryset)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -81,7 +70,6 @@ class TaskListView(ScopedListView):
         form = self.filterset.form
         ctx["rows"] = selectors.with_light_reasons(ctx["page_obj"].object_list, self.today)
         ctx["today"] = self.today
-        ctx["light_counts"] = self.light_counts
         base = self.request.GET.copy()
         for key in ("page", "light"):
             base.pop(key, None)
@@ -125,17 +113,6 @@ class TaskListView(ScopedListView):
         from core import scoping
 
         return scoping.has_any(self.request.user, perm)
-
-    def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return [self.partial_template_name]
-        return [self.template_name]
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
 
 
 class TaskExportView(PermissionRequiredMixin, View):
