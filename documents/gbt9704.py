@@ -13,7 +13,10 @@ One renderer for every document the platform issues (交办函, 督办单, 督�
 - headings 一、 黑体, （一） 楷体_GB2312, 1. 仿宋 bold, （1） 仿宋; first-line indent 2 characters;
 - 附件说明, 署名 (right, 2 characters in), 成文日期 (right, 4 characters in, Arabic numerals),
   附注 in parentheses 2 characters in;
-- 版记 at the foot of the last page: rules 0.35 / 0.25 / 0.35 mm, 抄送 and 印发机关/印发日期 in 4号;
+- 版记 at the foot of the last side of the last sheet, an even page (the renderer finds where the
+  body ends with a line model of its own output, `body_end`; an odd last page gets the 版记 on its
+  back; a full even one is followed by a blank page and the 版记 page, both unnumbered): rules
+  0.35 / 0.25 / 0.35 mm, 抄送 and 印发机关/印发日期 in 4号;
 - page numbers "— N —" 4号 宋体, odd pages right 1 character in, even pages left 1 character in
   (信函格式: none on the first page).
 
@@ -705,12 +708,164 @@ def _imprint(doc, spec: OfficialDocument):
             tab_run = para.add_run()
             tab_run._r.append(OxmlElement("w:tab"))
             _add_text(para, f"{chinese_date(spec.print_date or spec.date)}印发", FANGSONG, SIZE_4)
+    page, used = body_end(doc)
+    section = doc.sections[-1]
+    room = (section.page_height - section.top_margin - section.bottom_margin) / 12700 - used
+    full = room < height * 72 / 25.4 + 2
+    if page % 2 == 0 and full:
+        # the last even page has no room: a blank page, then the 版记 page, neither numbered
+        _unnumbered_section(doc)
+        doc.add_paragraph()
     anchor = doc.add_paragraph()
     _fmt(anchor, exact=False)
     anchor.paragraph_format.line_spacing = Pt(1)
     anchor.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # the body ends on an odd page: the 版记 goes to the foot of its back (an even page)
+    anchor.paragraph_format.page_break_before = page % 2 == 1 or full
     _no_grid(anchor)
     anchor._p.append(run)
+
+
+def _unnumbered_section(doc):
+    """A new section, from the next page, whose footers are empty (no page numbers)."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        for para in footer.paragraphs:
+            for child in list(para._p):
+                if child.tag != qn("w:pPr"):
+                    para._p.remove(child)
+
+
+# --- where the body ends (for the 版记) -------------------------------------------------------------
+#
+# GB/T 9704 puts the 版记 on the last side of the last sheet: an even page. A .docx cannot ask for
+# "the next even page unless this one is even", so the renderer finds where the body ends with a
+# line model of its own output (exact line heights on the 28 × 22 grid, table rows that never
+# split, a repeated header row) and moves the 版记 on when needed. Checked against LibreOffice's
+# layout in documents/tests/test_pagination.py.
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FIT = 0.5  # points of tolerance when a line meets the bottom of the 版心
+
+
+def _twips_attr(el, name: str, default: float = 0.0) -> float:
+    if el is None:
+        return default
+    value = el.get(f"{_W}{name}")
+    return float(value) / 20 if value is not None else default
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’…—%．,.;:?!)]}")
+_NO_LINE_END = set("（《「『“‘([{")
+
+
+def _tokens(p_el) -> tuple[list[float], float]:
+    """The paragraph's text as the widths (points) of unbreakable pieces — a CJK character with
+    the punctuation that may not start a line after it, or a run of Western characters — and the
+    largest font size; a right tab takes the rest of the line."""
+    pieces: list[float] = []
+    biggest = 0.0
+    glue = False  # the previous piece may not end a line (an opening bracket)
+    prev_wide = None
+    for r in p_el.iter(f"{_W}r"):
+        sz = r.find(f"{_W}rPr/{_W}sz")
+        size = float(sz.get(f"{_W}val")) / 2 if sz is not None else SIZE_3.pt
+        biggest = max(biggest, size)
+        if r.find(f"{_W}tab") is not None:
+            pieces.append(TEXT_WIDTH_MM * 72 / 25.4)
+            continue
+        for t in r.iter(f"{_W}t"):
+            for ch in t.text or "":
+                wide = ord(ch) >= 0x2E80
+                w = (size + CONDENSE_TWENTIETHS / 20) if wide else size * (0.25 if ch == " " else 0.5)
+                if prev_wide is not None and wide != prev_wide and ch.strip():
+                    w += size * 0.2  # the space between CJK and Western text
+                western = not wide and prev_wide is False and ch != " "
+                if pieces and (glue or ch in _NO_LINE_START or western):
+                    pieces[-1] += w
+                else:
+                    pieces.append(w)
+                glue = ch in _NO_LINE_END
+                prev_wide = wide
+    return pieces, biggest or SIZE_3.pt
+
+
+def _wrap(pieces: list[float], avail: float, first_indent: float = 0.0) -> int:
+    """Lines needed for `pieces` in lines `avail` points wide (the first one indented)."""
+    lines, x = 1, first_indent
+    for w in pieces:
+        if x + w > avail + 0.01 and x > 0:
+            lines, x = lines + 1, 0.0
+        x += w
+    return lines
+
+
+def _paragraph_lines(p_el, available: float) -> tuple[int, float, float, bool]:
+    """(lines, line height, space before, page break) of one body paragraph."""
+    ppr = p_el.find(f"{_W}pPr")
+    spacing = ppr.find(f"{_W}spacing") if ppr is not None else None
+    ind = ppr.find(f"{_W}ind") if ppr is not None else None
+    before = _twips_attr(spacing, "before")
+    line = _twips_attr(spacing, "line", LINE_PITCH.pt)
+    exact = spacing is not None and spacing.get(f"{_W}lineRule") == "exact"
+    brk = any(b.get(f"{_W}type") == "page" for b in p_el.iter(f"{_W}br"))
+    pieces, size = _tokens(p_el)
+    if not exact:
+        line = max(line, size * 1.3)
+    avail = available - _twips_attr(ind, "left") - _twips_attr(ind, "right")
+    lines = _wrap(pieces, avail, _twips_attr(ind, "firstLine"))
+    border = ppr.find(f"{_W}pBdr/{_W}bottom") if ppr is not None else None
+    if border is not None:
+        before += float(border.get(f"{_W}space", "0")) + float(border.get(f"{_W}sz", "0")) / 8
+    return lines, line, before, brk
+
+
+def _table_rows(tbl_el) -> list[float]:
+    """Height in points of each row of a table (cells wrap at their column width)."""
+    widths = [float(c.get(f"{_W}w")) / 20 for c in tbl_el.iter(f"{_W}gridCol")]
+    margin = 2 * CELL_MARGIN_TWIPS / 20
+    heights = []
+    for tr in tbl_el.iter(f"{_W}tr"):
+        tallest = 0.0
+        for col, tc in enumerate(tr.iter(f"{_W}tc")):
+            avail = widths[col] - margin if col < len(widths) else TEXT_WIDTH_MM
+            cell = 0.0
+            for p_el in tc.iter(f"{_W}p"):
+                cell += _wrap(_tokens(p_el)[0], avail) * CELL_LINE.pt + 4  # 2 pt before and after
+            tallest = max(tallest, cell)
+        heights.append(tallest + 0.5)  # the row's rule
+    return heights
+
+
+def body_end(doc, *, stop=None) -> tuple[int, float]:
+    """(page, points used on it) after the body of a rendered document, up to `stop` (an element)."""
+    section = doc.sections[0]
+    height = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+    width = (section.page_width - section.left_margin - section.right_margin) / 12700
+    page, y = 1, 0.0
+    for el in doc.element.body:
+        if el is stop:
+            break
+        if el.tag == f"{_W}p":
+            lines, line, before, brk = _paragraph_lines(el, width)
+            if brk:
+                page, y = page + 1, 0.0
+                continue
+            y += before
+            for _ in range(lines):
+                if y + line > height + _FIT:
+                    page, y = page + 1, 0.0
+                y += line
+        elif el.tag == f"{_W}tbl":
+            rows = _table_rows(el)
+            for i, h in enumerate(rows):
+                if y + h > height + _FIT and y > 0:
+                    page, y = page + 1, rows[0] if i else 0.0  # the header row repeats
+                y += h
+    return page, y
 
 
 def _deterministic_zip(data: bytes) -> bytes:
