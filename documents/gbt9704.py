@@ -409,29 +409,40 @@ def render(spec: OfficialDocument) -> bytes:
         _add_text(_fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT), spec.copy_number, HEITI)
     if spec.urgency:
         _add_text(_fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT), spec.urgency, HEITI)
-    mark = doc.add_paragraph()
-    if spec.letter:
-        # the mark's top edge 30 mm from the top of the page: 版心 starts at 37 mm, pull up 7 mm
-        _fmt(mark, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
-        mark.paragraph_format.space_before = Pt(0)
-        section.top_margin = Mm(30)
-    else:
-        used = (1 if spec.copy_number else 0) + (1 if spec.urgency else 0)
-        _fmt(mark, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
-        mark.paragraph_format.space_before = Pt(max(0.0, 35 * 72 / 25.4 - used * LINE_PITCH.pt))
-    mark.paragraph_format.space_after = Pt(0)
     mark_size = Pt(36) if not spec.letter else Pt(30)
+    if spec.letter:
+        # 信函格式: the mark's top edge 30 mm from the top of the page, above the 版心 (37 mm): a box
+        # anchored to the page, so that every page keeps the standard 版心
+        mark_mm = mark_size.pt * 25.4 / 72
+        holder = _fmt(doc.add_paragraph(), exact=False)
+        holder.paragraph_format.line_spacing = Pt(1)
+        holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        _no_grid(holder)
+        mark = _page_box(holder, y_mm=30, height_mm=mark_mm, name="发文机关标志")
+    else:
+        mark = doc.add_paragraph()
+        used = (1 if spec.copy_number else 0) + (1 if spec.urgency else 0)
+        mark.paragraph_format.space_before = Pt(max(0.0, 35 * 72 / 25.4 - used * LINE_PITCH.pt))
+    _fmt(mark, align=WD_ALIGN_PARAGRAPH.CENTER, exact=False)
+    mark.paragraph_format.space_after = Pt(0)
     mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     mark.paragraph_format.line_spacing = mark_size  # the mark's box is exactly its height …
     _no_grid(mark)  # … and not two grid lines
     _add_text(mark, spec.issuer_mark, XIAOBIAOSONG, mark_size, color=RED, latin=XIAOBIAOSONG)
     if spec.letter:
         # red double rule (thick over thin) 4 mm below the mark, 170 mm long, centred on the page
-        mark_mm = mark_size.pt * 25.4 / 72
         _page_line(
-            mark, x_mm=20, y_mm=30 + mark_mm + 4, length_mm=170, width_pt=3, cmpd="thickThin", name="信函上线"
+            holder,
+            x_mm=20,
+            y_mm=30 + mark_mm + 4,
+            length_mm=170,
+            width_pt=3,
+            cmpd="thickThin",
+            name="信函上线",
         )
-        number = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT, before_lines=0.6)
+        # 发文字号 under the rule, as far below the mark as before (0.6 line under its foot)
+        number = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        number.paragraph_format.space_before = Pt((30 + mark_mm - 37) * 72 / 25.4 - 1 + 0.6 * LINE_PITCH.pt)
         _add_text(number, spec.doc_number)
     else:
         number = _fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
@@ -624,6 +635,7 @@ def _table(doc, block: Block):
 
 
 IMPRINT_ROW_MM = 7.5  # height of one 版记 row (4号 text and a little air)
+IMPRINT_POSITION = '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
 
 TEXTBOX_XML = (
     '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -633,9 +645,9 @@ TEXTBOX_XML = (
     '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{z}" '
     'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
     '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
-    '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
-    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
-    '<wp:docPr id="{id}" name="版记"/><wp:cNvGraphicFramePr/>'
+    "{position_v}"
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>{wrap}'
+    '<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>'
     '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
     '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
@@ -644,6 +656,28 @@ TEXTBOX_XML = (
     'anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp>'
     "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
 )
+
+
+def _page_box(holder, *, y_mm: float, height_mm: float, name: str):
+    """A borderless text box the width of the 版心, its top `y_mm` from the top of the page,
+    anchored to `holder` and not moving the text around it; returns its (empty) paragraph."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    xml = TEXTBOX_XML.format(
+        cx=int(TEXT_WIDTH_MM * EMU_PER_MM),
+        cy=int(height_mm * EMU_PER_MM),
+        id=next(_SHAPE_IDS),
+        z=next(_SHAPE_IDS),
+        name=name,
+        position_v=f'<wp:positionV relativeFrom="page"><wp:posOffset>{int(y_mm * EMU_PER_MM)}</wp:posOffset></wp:positionV>',
+        wrap="<wp:wrapNone/>",
+    )
+    run = parse_xml(xml)
+    p_el = OxmlElement("w:p")
+    run.find(".//" + qn("w:txbxContent")).append(p_el)
+    holder._p.append(run)
+    return Paragraph(p_el, holder._parent)
 
 
 def _imprint(doc, spec: OfficialDocument):
@@ -669,6 +703,9 @@ def _imprint(doc, spec: OfficialDocument):
         cy=int(height * EMU_PER_MM),
         id=next(_SHAPE_IDS),
         z=next(_SHAPE_IDS),
+        name="版记",
+        position_v=IMPRINT_POSITION,
+        wrap="<wp:wrapTopAndBottom/>",
     )
     run = parse_xml(xml)  # the oxml parser: paragraphs inside keep python-docx's element classes
     content = run.find(".//" + qn("w:txbxContent"))

@@ -4,7 +4,9 @@ import io
 import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from core import clock
 from core.testing import PASSWORD
@@ -62,11 +64,18 @@ def test_layout_read_back(org):
     assert abs(sec.page_width - Mm(210)) < Mm(0.1) and abs(sec.page_height - Mm(297)) < Mm(0.1)
     assert abs(sec.left_margin - Mm(28)) < Mm(0.5)
     assert abs(sec.page_width - sec.left_margin - sec.right_margin - Mm(156)) < Mm(0.5)
-    assert abs(sec.page_height - sec.top_margin - sec.bottom_margin - Mm(225)) < Mm(
-        8
-    )  # letter: mark at 30 mm
+    # the standard 版心 on every page, also in 信函格式 (whose mark stands above it, 30 mm from the top)
+    assert abs(sec.top_margin - Mm(37)) < Mm(0.1)
+    assert abs(sec.page_height - sec.top_margin - sec.bottom_margin - Mm(225)) < Mm(0.1)
     texts = [p.text for p in d.paragraphs]
-    mark = d.paragraphs[0]
+    box = next(
+        a
+        for a in d.element.body.iter(qn("wp:anchor"))
+        if a.find(qn("wp:docPr")).get("name") == "发文机关标志"
+    )
+    assert box.find(qn("wp:positionV")).get("relativeFrom") == "page"
+    assert int(box.find(qn("wp:positionV")).find(qn("wp:posOffset")).text) == 30 * 36000
+    mark = Paragraph(next(box.iter(qn("w:p"))), None)
     assert mark.text == "示范省卫生健康委员会"
     run = mark.runs[0]
     assert run.font.color.rgb is not None and str(run.font.color.rgb) == "E60012"

@@ -74,7 +74,9 @@ def test_render_samples_writes_four_valid_documents(org, tmp_path):
         assert abs(sec.page_width - Mm(210)) < Mm(0.1) and abs(sec.page_height - Mm(297)) < Mm(0.1)
         title = next(p for p in d.paragraphs if p.runs and p.runs[0].font.size == Pt(22))
         assert title.runs[0]._element.rPr.rFonts.get(f"{W}eastAsia") == "方正小标宋简体"
-        assert any(p.text.startswith("示范省卫生健康委员会") for p in d.paragraphs[:2])
+        # the issuer's mark comes first (in 信函格式 from a box anchored to the page)
+        first_text = next(t.text for t in d.element.body.iter(f"{W}t") if t.text.strip())
+        assert first_text.startswith("示范省卫生健康委员会")
     assert any(p.text.endswith("的督办单") for p in docx.Document(str(tmp_path / "督办单.docx")).paragraphs)
     # no database writes: no document, no audit line
     assert IssuedDocument.objects.count() == 0 and AuditEvent.objects.count() == events

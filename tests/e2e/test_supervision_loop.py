@@ -513,6 +513,17 @@ def docx_document(data: bytes):
     return Document(io.BytesIO(data))
 
 
+def first_paragraph(doc):
+    """The first paragraph with text in reading order, text boxes included (the 信函格式 mark
+    stands in a box anchored to the page)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    return next(
+        Paragraph(p, None) for p in doc.element.body.iter(qn("w:p")) if Paragraph(p, None).text.strip()
+    )
+
+
 def read_bulletin(data: bytes):
     """From the 通报 .docx: the 合计 row and the unit rows of its table, the counts sentence and the
     campaign sentence."""
@@ -542,7 +553,7 @@ def check_letter_docx(data: bytes, letter, problems):
     problems with their deadlines, 主送 the unit."""
     doc = docx_document(data)
     paragraphs = [p for p in doc.paragraphs if p.text.strip()]
-    assert_red_mark(paragraphs[0], letter.org_unit.name)  # 信函格式: the issuer's name
+    assert_red_mark(first_paragraph(doc), letter.org_unit.name)  # 信函格式: the issuer's name
     texts = [p.text for p in paragraphs]
     assert letter.doc_number in texts
     assert re.search(r"〔\d{4}〕\d+号", letter.doc_number)
