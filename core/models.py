@@ -41,8 +41,20 @@ class ScopedQuerySet(models.QuerySet):
     PostgreSQL's BitmapOr) together with the list's own filters.
     """
 
-    def visible_to(self, user, perm: str):
-        return self.filter(scoping.scope_q(user, perm, self.model.scope_unit_fields))
+    def visible_to(self, user, perm: str, *, listing: bool = False):
+        """`listing=True` for a query that reads the visible rows as a whole (a list, its counts,
+        an export) of a model with several scope fields: the rows are then the UNION of one
+        indexed branch per field, read through the primary key (`scoping.ids_q`), where the OR
+        across the fields makes PostgreSQL read the whole table."""
+        fields = self.model.scope_unit_fields
+        if listing and len(fields) > 1:
+            grants = scoping.grants_for(user, perm)
+            if not grants:
+                return self.none()
+            manager = self.model._default_manager
+            branches = [manager.filter(scoping.unit_q(grants, f)).order_by().values("pk") for f in fields]
+            return self.filter(scoping.ids_q(grants, "pk", branches))
+        return self.filter(scoping.scope_q(user, perm, fields))
 
 
 class ScopedModel(TimeStampedModel):

@@ -41,7 +41,7 @@ def problem_ledger(user, today: dt.date, perm: str = "rectification.view_problem
     """The problems `user` may see (or export, perm="rectification.export_problem"), each with
     `light` computed by the database (tasks.lights.deadline_light_expression)."""
     return (
-        Problem.objects.visible_to(user, perm)
+        Problem.objects.visible_to(user, perm, listing=True)
         .select_related("org_unit", "found_by_unit", "category", "campaign")
         .defer(*LEDGER_DEFERRED)
         .annotate(light=light_annotation(today))

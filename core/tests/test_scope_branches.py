@@ -63,6 +63,24 @@ def test_union_of_branches_is_visible_to(org, world, name, model, perm):
 
 
 @pytest.mark.parametrize("name", USERS)
+@pytest.mark.parametrize(
+    "model, perm",
+    [(Assignment, "tasks.view_assignment"), (Problem, "rectification.view_problem")],
+)
+def test_listing_form_is_visible_to(org, world, name, model, perm):
+    """visible_to(…, listing=True): the per-field branches read through the primary key."""
+    user = org.user(name)
+    visible = pks(model.objects.visible_to(user, perm))
+    assert pks(model.objects.visible_to(user, perm, listing=True)) == visible
+    opened = model.objects.exclude(status="closed")
+    assert pks(opened.visible_to(user, perm, listing=True)) == pks(opened.visible_to(user, perm))
+    if name in ("prov_supervisor", "city_a_supervisor"):
+        assert visible
+    if name == "no_role":
+        assert not pks(model.objects.visible_to(user, perm, listing=True))
+
+
+@pytest.mark.parametrize("name", USERS)
 def test_unit_q_selects_the_units_of_the_grants(org, world, name):
     user = org.user(name)
     grants = scoping.grants_for(user, "tasks.view_task")
