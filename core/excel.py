@@ -1,7 +1,8 @@
 """Excel in and out (R-TSK-7, R-ORG-4, R-API-3) — one module for every ledger.
 
-Export: Chinese headers, a frozen bold header row, real date cells, sensible column widths,
-and cells that start with = + - @ escaped so a spreadsheet never runs them (formula injection).
+Export (XlsxWriter): Chinese headers, a frozen bold header row, real date cells, sensible column
+widths, text always written as text and cells that start with = + - @ escaped so a spreadsheet
+never runs them (formula injection).
 Import: size and zip-bomb checks before openpyxl reads the file; rows come back as dicts keyed
 by the Chinese header, with their spreadsheet row number for row-level error messages.
 """
@@ -13,13 +14,13 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -41,45 +42,56 @@ class Column:
 
 
 def build_workbook(
-    *, title: str, columns: Sequence[Column], rows: Iterable[Sequence], note: str = ""
+    *,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    note: str = "",
+    more_sheets: Sequence[tuple[str, Sequence[int], Sequence[Sequence]]] = (),
 ) -> bytes:
-    """Write rows to an .xlsx (write-only mode: constant memory for 10,000+ rows)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.freeze_panes = "A2"
-    for i, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    from openpyxl.cell import WriteOnlyCell
-
-    header_font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="F2DCDB")
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col.header)
-        cell.font = header_font
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    ws.append(header)
-    date_cols = {i for i, c in enumerate(columns) if c.date}
-    for row in rows:
-        out = []
-        for i, value in enumerate(row):
-            if i in date_cols and isinstance(value, dt.date | dt.datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = (
-                    "yyyy-mm-dd" if not isinstance(value, dt.datetime) else "yyyy-mm-dd hh:mm"
-                )
-                out.append(cell)
-            else:
-                out.append(safe_cell(value))
-        ws.append(out)
-    if note:
-        ws.append([])
-        ws.append([safe_cell(note)])
+    """Write rows to an .xlsx with XlsxWriter in constant-memory mode (rows are written as they
+    come: flat memory for 10,000+ rows). Text is always written as text, never as a formula.
+    `more_sheets`: (title, column widths, rows) of further plain sheets."""
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True, "remove_timezone": True})
+    ws = wb.add_worksheet(title[:31])
+    header = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "align": "center", "valign": "vcenter"})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for i, col in enumerate(columns):
+        ws.set_column(i, i, col.width)
+        ws.write_string(0, i, col.header, header)
+    ws.freeze_panes(1, 0)
+    r = 0
+    for r, row in enumerate(rows, start=1):
+        for i, value in enumerate(row):
+            _write(ws, r, i, value, day, moment)
+    if note:
+        ws.write_string(r + 2, 0, safe_cell(note))
+    for sheet_title, widths, sheet_rows in more_sheets:
+        sheet = wb.add_worksheet(sheet_title[:31])
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, width)
+        for r, row in enumerate(sheet_rows):
+            for i, value in enumerate(row):
+                _write(sheet, r, i, value, day, moment)
+    wb.close()
     return buf.getvalue()
+
+
+def _write(ws, r: int, c: int, value, day, moment) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(r, c, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, timezone.localtime(value) if timezone.is_aware(value) else value, moment)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, value, day)
+    else:
+        ws.write_string(r, c, safe_cell(str(value)))
 
 
 # --- import templates ------------------------------------------------------------------------------
@@ -103,23 +115,17 @@ def required_headers(columns: Sequence[ImportColumn]) -> list[str]:
 def import_template(title: str, columns: Sequence[ImportColumn]) -> bytes:
     """The downloadable template: the header row (required columns marked *), then a 填写说明
     sheet with every column's hint."""
-    data = build_workbook(
+    hints = [["列", "说明"]]
+    hints += [
+        [c.header, ("必填" if c.required else "选填") + (f"：{c.hint}" if c.hint else "")] for c in columns
+    ]
+    hints += [[], ["注意", "只读取第一个工作表；任一行有错误则整个文件都不导入，请按提示修改后重新上传"]]
+    return build_workbook(
         title=title,
         columns=[Column(c.header + ("*" if c.required else ""), width=c.width) for c in columns],
         rows=[],
+        more_sheets=[("填写说明", (16, 80), hints)],
     )
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.create_sheet("填写说明")
-    ws.append(["列", "说明"])
-    for c in columns:
-        ws.append([c.header, ("必填" if c.required else "选填") + (f"：{c.hint}" if c.hint else "")])
-    ws.append([])
-    ws.append(["注意", "只读取第一个工作表；任一行有错误则整个文件都不导入，请按提示修改后重新上传"])
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 80
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def cell_text(value) -> str:

@@ -12,6 +12,9 @@ import datetime as dt
 
 from core import excel
 from tasks import lights
+from tasks.choices import TaskLevel, TaskStatus
+
+LEVELS, STATUSES = dict(TaskLevel.choices), dict(TaskStatus.choices)  # get_*_display per row is slow
 
 COLUMNS = (
     excel.Column("编号", 15),
@@ -39,14 +42,14 @@ def task_rows(queryset, today: dt.date):
         yield (
             task.code,
             task.title,
-            task.get_level_display(),
+            LEVELS.get(task.level, task.level),
             task.category.name,
             str(task.directive) if task.directive_id else "",
             task.org_unit.display_name,
             task.lead_unit.display_name,
             task.start_date,
             task.due_date,
-            task.get_status_display(),
+            STATUSES.get(task.status, task.status),
             task.progress,
             task.last_report_on,
             info.light.label,
