@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.db.models import Q
+from django.db.models.functions import Length
 
 from org.models import PATH_WIDTH, Unit, User
 
@@ -23,3 +26,33 @@ def users_with_perm_at(unit: Unit, perm: str):
 
 def unit_choices_for(user, perm: str):
     return Unit.objects.visible_to(user, perm).filter(is_active=True).order_by("path")
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    pk: int
+    indent: str  # full-width spaces, one per level below the top of the list
+    display_name: str
+
+
+def picker_units(user, perm: str, selected: Unit | None = None, depth_below: int = 2) -> list[UnitChoice]:
+    """Units offered in a list's 单位 picker (任务台账, 问题台账): the units `user` may see with `perm`
+    down to `depth_below` levels under the top of their grants (province → cities → counties), in
+    tree order, plus the selected one. Deeper units still filter when given by id (the filter
+    validates against the whole scope). Plain values, no model objects: hundreds per page."""
+    from core import scoping
+
+    grants = scoping.grants_for(user, perm)
+    if not grants:
+        return []
+    max_path = min(len(g.path) for g in grants) + depth_below * PATH_WIDTH
+    rows = list(
+        Unit.objects.annotate(path_len=Length("path"))
+        .filter(scoping.units_q(user, perm), is_active=True, path_len__lte=max_path)
+        .order_by("path")
+        .values_list("id", "name", "short_name", "depth")
+    )
+    if selected is not None and all(r[0] != selected.pk for r in rows):
+        rows.append((selected.pk, selected.name, selected.short_name, selected.depth))
+    top = min((r[3] for r in rows), default=0)
+    return [UnitChoice(pk, "　" * max(0, depth - top), short or name) for pk, name, short, depth in rows]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
-from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -155,27 +154,6 @@ def with_light_reasons(rows, today: dt.date) -> list:
         row.severity_label = _SEVERITY_LABELS.get(row.severity, row.severity)
         row.source_label = _SOURCE_LABELS.get(row.source, row.source)
     return rows
-
-
-def unit_choices(user, selected: Unit | None = None, depth_below: int = 2) -> list[Unit]:
-    """Units offered in the ledger's unit picker: visible units down to `depth_below` levels
-    under the top of the user's grants, in tree order (deeper units still filter by id)."""
-    grants = scoping.grants_for(user, "rectification.view_problem")
-    if not grants:
-        return []
-    max_path = min(len(g.path) for g in grants) + depth_below * PATH_WIDTH
-    units = list(
-        Unit.objects.annotate(path_len=Length("path"))
-        .filter(scoping.units_q(user, "rectification.view_problem"), is_active=True, path_len__lte=max_path)
-        .order_by("path")
-        .only("id", "name", "short_name", "depth", "path")
-    )
-    if selected is not None and all(u.pk != selected.pk for u in units):
-        units.append(selected)
-    top = min((u.depth for u in units), default=0)
-    for u in units:
-        u.indent = "　" * max(0, u.depth - top)
-    return units
 
 
 def campaign_options(user):

@@ -31,6 +31,7 @@ from core.views import (
     _message,
 )
 from org.models import Unit
+from org.selectors import picker_units
 from rectification import exports, forms, imports, rules, selectors, services
 from rectification.filters import ProblemFilterSet
 from rectification.models import Problem
@@ -83,7 +84,7 @@ class ProblemListView(LightLedgerView):
         ctx["query_without_per_page"] = _query_without(self.request, "page", "per_page")
         ctx["query_without_org_unit"] = _query_without(self.request, "page", "org_unit")
         selected_unit = cleaned.get("unit")
-        ctx["unit_choices"] = selectors.unit_choices(user, selected_unit)
+        ctx["unit_choices"] = picker_units(user, VIEW_PERM, selected_unit)
         ctx["selected_unit_id"] = selected_unit.pk if selected_unit else None
         ctx["selected_org_unit"] = cleaned.get("org_unit")
         ctx["campaign_choices"] = list(selectors.campaign_options(user))

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.db.models.functions import Length
 from django.urls import reverse
 
 from core import scoping
-from org.models import PATH_WIDTH, Unit
 from tasks import lights
 from tasks.choices import Light, TaskLevel, TaskStatus
 from tasks.models import Directive, SavedFilter, Task, TaskCategory
@@ -77,28 +75,6 @@ def with_light_reasons(rows, today: dt.date) -> list:
         row.level_label = _LEVEL_LABELS.get(row.level, row.level)
         row.status_label = _STATUS_LABELS.get(row.status, row.status)
     return rows
-
-
-def ledger_unit_choices(user, selected: Unit | None = None, depth_below: int = 2) -> list[Unit]:
-    """Units offered in the ledger's unit picker: the user's visible units down to `depth_below`
-    levels under the top of their grants (province → cities → counties), in tree order. Deeper
-    units still filter when given by id (the filter validates against the whole scope)."""
-    grants = scoping.grants_for(user, "tasks.view_task")
-    if not grants:
-        return []
-    max_path = min(len(g.path) for g in grants) + depth_below * PATH_WIDTH
-    units = list(
-        Unit.objects.annotate(path_len=Length("path"))
-        .filter(scoping.units_q(user, "tasks.view_task"), is_active=True, path_len__lte=max_path)
-        .order_by("path")
-        .only("id", "name", "short_name", "depth", "path")
-    )
-    if selected is not None and all(u.pk != selected.pk for u in units):
-        units.append(selected)
-    top = min((u.depth for u in units), default=0)
-    for u in units:
-        u.indent = "　" * max(0, u.depth - top)
-    return units
 
 
 def ledger_directive_choices(user):

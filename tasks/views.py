@@ -14,6 +14,7 @@ from core.views import (
     ScopedListView,
     ServiceFormView,
 )
+from org.selectors import picker_units
 from tasks import exports, imports, selectors, services
 from tasks.filters import DirectiveFilterSet, TaskFilterSet
 from tasks.forms import DirectiveForm, SavedFilterForm, TaskImportForm
@@ -80,7 +81,7 @@ class TaskListView(LightLedgerView):
         ctx["query_without_per_page"] = base.urlencode()
         selected_unit = form.cleaned_data.get("unit")
         selected_directive = form.cleaned_data.get("directive")
-        ctx["unit_choices"] = selectors.ledger_unit_choices(user, selected_unit)
+        ctx["unit_choices"] = picker_units(user, "tasks.view_task", selected_unit)
         ctx["selected_unit_id"] = selected_unit.pk if selected_unit else None
         ctx["directive_choices"] = list(selectors.ledger_directive_choices(user))
         ctx["selected_directive"] = selected_directive
