@@ -99,9 +99,8 @@ class LightLedgerView(ScopedListView):
     `counts_queryset` (every filter but the light); one grouped query over it gives the counts
     and, with the chosen light, the total."""
 
-    def count_lights(self, queryset) -> list[dict]:
-        """[{light, slug, label, css, count}], e.g. tasks.selectors.light_counts."""
-        raise NotImplementedError
+    # queryset → [{light, slug, label, css, count}]: staticmethod(tasks.selectors.light_counts)
+    count_lights = None
 
     def paginate_queryset(self, queryset, page_size, *, count: int | None = None):
         counts_qs = self.filterset.counts_queryset

@@ -60,6 +60,7 @@ class ProblemListView(LightLedgerView):
     filterset_class = ProblemFilterSet
     template_name = "rectification/problem_list.html"
     partial_template_name = "rectification/_problem_rows.html"
+    count_lights = staticmethod(light_counts)
     paginate_by = 50
 
     def get_queryset(self):
@@ -69,9 +70,6 @@ class ProblemListView(LightLedgerView):
             self.request.GET, queryset=qs, request=self.request, today=self.today
         )
         return self.filterset.qs
-
-    def count_lights(self, queryset):
-        return light_counts(queryset)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

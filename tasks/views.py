@@ -54,6 +54,7 @@ class TaskListView(LightLedgerView):
     filterset_class = TaskFilterSet
     template_name = "tasks/task_list.html"
     partial_template_name = "tasks/_task_rows.html"
+    count_lights = staticmethod(selectors.light_counts)
     paginate_by = 50
 
     def get_queryset(self):
@@ -61,9 +62,6 @@ class TaskListView(LightLedgerView):
         qs = selectors.ledger_queryset(self.request.user, self.today)
         self.filterset = TaskFilterSet(self.request.GET, queryset=qs, request=self.request, today=self.today)
         return self.filterset.qs
-
-    def count_lights(self, queryset):
-        return selectors.light_counts(queryset)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
