@@ -85,8 +85,11 @@ def pick_unit(page, name, unit):
     typed = unit.name[:3]
     dropdown = "#" + page.eval_on_selector(f'select[name="{name}"]', "e => e.id") + "-ts-dropdown"
     # the text input, not the middle of the box: with units chosen there sits a chip's remove button
-    page.click(f'select[name="{name}"] + .ts-wrapper .ts-control input')
-    page.keyboard.type(typed)
+    search = page.locator(f'select[name="{name}"] + .ts-wrapper .ts-control input')
+    search.click()
+    # fill, not key presses: keys typed while the box is still taking focus can be lost (a
+    # partial search then lists other units and the wait below never ends)
+    search.fill(typed)
     # the list filters a moment after typing: click only once it shows the matches (clicking the
     # unfiltered list can hit another unit as the rows move)
     page.wait_for_function(
