@@ -658,11 +658,10 @@ TEXTBOX_XML = (
 )
 
 
-def _page_box(holder, *, y_mm: float, height_mm: float, name: str):
-    """A borderless text box the width of the 版心, its top `y_mm` from the top of the page,
-    anchored to `holder` and not moving the text around it; returns its (empty) paragraph."""
+def _text_box(*, height_mm: float, name: str, position_v: str, wrap: str):
+    """A borderless text box the width of the 版心: (its run, to append to an anchor paragraph;
+    its content element, to fill with paragraphs)."""
     from docx.oxml import parse_xml
-    from docx.text.paragraph import Paragraph
 
     xml = TEXTBOX_XML.format(
         cx=int(TEXT_WIDTH_MM * EMU_PER_MM),
@@ -670,24 +669,32 @@ def _page_box(holder, *, y_mm: float, height_mm: float, name: str):
         id=next(_SHAPE_IDS),
         z=next(_SHAPE_IDS),
         name=name,
-        position_v=f'<wp:positionV relativeFrom="page"><wp:posOffset>{int(y_mm * EMU_PER_MM)}</wp:posOffset></wp:positionV>',
-        wrap="<wp:wrapNone/>",
+        position_v=position_v,
+        wrap=wrap,
     )
-    run = parse_xml(xml)
+    run = parse_xml(xml)  # the oxml parser: paragraphs inside keep python-docx's element classes
+    return run, run.find(".//" + qn("w:txbxContent"))
+
+
+def _page_box(holder, *, y_mm: float, height_mm: float, name: str):
+    """A text box whose top is `y_mm` from the top of the page, anchored to `holder` and not
+    moving the text around it; returns its (empty) paragraph."""
+    from docx.text.paragraph import Paragraph
+
+    at = f'<wp:positionV relativeFrom="page"><wp:posOffset>{int(y_mm * EMU_PER_MM)}</wp:posOffset></wp:positionV>'
+    run, content = _text_box(height_mm=height_mm, name=name, position_v=at, wrap="<wp:wrapNone/>")
     p_el = OxmlElement("w:p")
-    run.find(".//" + qn("w:txbxContent")).append(p_el)
+    content.append(p_el)
     holder._p.append(run)
     return Paragraph(p_el, holder._parent)
 
 
 def _imprint(doc, spec: OfficialDocument):
-    """版记 at the foot of the last page's 版心: a borderless text box anchored to the last
-    paragraph, aligned to the bottom margin (Word and LibreOffice both honour a page-aligned
-    anchored frame; a floating table's tblpPr is ignored by LibreOffice). Rules 0.35 mm above
-    the first row and below the last, 0.25 mm between rows; 抄送 and 印发 in 4号 仿宋, 1
-    character in; the box wraps top-and-bottom, so body text never runs under it — when the last
-    page has no room left the box moves to a new page with its anchor."""
-    from docx.oxml import parse_xml
+    """版记 at the foot of the last side of the last sheet (an even page; `body_end` finds where
+    the body ends): a borderless text box aligned to the bottom margin (Word and LibreOffice both
+    honour a page-aligned anchored frame; a floating table's tblpPr is ignored by LibreOffice),
+    wrapping top-and-bottom so body text never runs under it. Rules 0.35 mm above the first row
+    and below the last, 0.25 mm between rows; 抄送 and 印发 in 4号 仿宋, 1 character in."""
     from docx.text.paragraph import Paragraph
 
     rows = []
@@ -698,17 +705,9 @@ def _imprint(doc, spec: OfficialDocument):
     if not rows:
         return
     height = IMPRINT_ROW_MM * len(rows)
-    xml = TEXTBOX_XML.format(
-        cx=int(TEXT_WIDTH_MM * EMU_PER_MM),
-        cy=int(height * EMU_PER_MM),
-        id=next(_SHAPE_IDS),
-        z=next(_SHAPE_IDS),
-        name="版记",
-        position_v=IMPRINT_POSITION,
-        wrap="<wp:wrapTopAndBottom/>",
+    run, content = _text_box(
+        height_mm=height, name="版记", position_v=IMPRINT_POSITION, wrap="<wp:wrapTopAndBottom/>"
     )
-    run = parse_xml(xml)  # the oxml parser: paragraphs inside keep python-docx's element classes
-    content = run.find(".//" + qn("w:txbxContent"))
     thick, thin = "8", "6"  # eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ 0.75 pt
     one_char = int(SIZE_4.pt * 20)
     for i, (kind, text) in enumerate(rows):
@@ -784,14 +783,13 @@ def _unnumbered_section(doc):
 # split, a repeated header row) and moves the 版记 on when needed. Checked against LibreOffice's
 # layout in documents/tests/test_pagination.py.
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FIT = 0.5  # points of tolerance when a line meets the bottom of the 版心
 
 
 def _twips_attr(el, name: str, default: float = 0.0) -> float:
     if el is None:
         return default
-    value = el.get(f"{_W}{name}")
+    value = el.get(qn(f"w:{name}"))
     return float(value) / 20 if value is not None else default
 
 
@@ -807,14 +805,14 @@ def _tokens(p_el) -> tuple[list[float], float]:
     biggest = 0.0
     glue = False  # the previous piece may not end a line (an opening bracket)
     prev_wide = None
-    for r in p_el.iter(f"{_W}r"):
-        sz = r.find(f"{_W}rPr/{_W}sz")
-        size = float(sz.get(f"{_W}val")) / 2 if sz is not None else SIZE_3.pt
+    for r in p_el.iter(qn("w:r")):
+        sz = r.find(qn("w:rPr") + "/" + qn("w:sz"))
+        size = float(sz.get(qn("w:val"))) / 2 if sz is not None else SIZE_3.pt
         biggest = max(biggest, size)
-        if r.find(f"{_W}tab") is not None:
+        if r.find(qn("w:tab")) is not None:
             pieces.append(TEXT_WIDTH_MM * 72 / 25.4)
             continue
-        for t in r.iter(f"{_W}t"):
+        for t in r.iter(qn("w:t")):
             for ch in t.text or "":
                 wide = ord(ch) >= 0x2E80
                 w = (size + CONDENSE_TWENTIETHS / 20) if wide else size * (0.25 if ch == " " else 0.5)
@@ -842,35 +840,35 @@ def _wrap(pieces: list[float], avail: float, first_indent: float = 0.0) -> int:
 
 def _paragraph_lines(p_el, available: float) -> tuple[int, float, float, bool]:
     """(lines, line height, space before, page break) of one body paragraph."""
-    ppr = p_el.find(f"{_W}pPr")
-    spacing = ppr.find(f"{_W}spacing") if ppr is not None else None
-    ind = ppr.find(f"{_W}ind") if ppr is not None else None
+    ppr = p_el.find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
     before = _twips_attr(spacing, "before")
     line = _twips_attr(spacing, "line", LINE_PITCH.pt)
-    exact = spacing is not None and spacing.get(f"{_W}lineRule") == "exact"
-    brk = any(b.get(f"{_W}type") == "page" for b in p_el.iter(f"{_W}br"))
+    exact = spacing is not None and spacing.get(qn("w:lineRule")) == "exact"
+    brk = any(b.get(qn("w:type")) == "page" for b in p_el.iter(qn("w:br")))
     pieces, size = _tokens(p_el)
     if not exact:
         line = max(line, size * 1.3)
     avail = available - _twips_attr(ind, "left") - _twips_attr(ind, "right")
     lines = _wrap(pieces, avail, _twips_attr(ind, "firstLine"))
-    border = ppr.find(f"{_W}pBdr/{_W}bottom") if ppr is not None else None
+    border = ppr.find(qn("w:pBdr") + "/" + qn("w:bottom")) if ppr is not None else None
     if border is not None:
-        before += float(border.get(f"{_W}space", "0")) + float(border.get(f"{_W}sz", "0")) / 8
+        before += float(border.get(qn("w:space"), "0")) + float(border.get(qn("w:sz"), "0")) / 8
     return lines, line, before, brk
 
 
 def _table_rows(tbl_el) -> list[float]:
     """Height in points of each row of a table (cells wrap at their column width)."""
-    widths = [float(c.get(f"{_W}w")) / 20 for c in tbl_el.iter(f"{_W}gridCol")]
+    widths = [float(c.get(qn("w:w"))) / 20 for c in tbl_el.iter(qn("w:gridCol"))]
     margin = 2 * CELL_MARGIN_TWIPS / 20
     heights = []
-    for tr in tbl_el.iter(f"{_W}tr"):
+    for tr in tbl_el.iter(qn("w:tr")):
         tallest = 0.0
-        for col, tc in enumerate(tr.iter(f"{_W}tc")):
+        for col, tc in enumerate(tr.iter(qn("w:tc"))):
             avail = widths[col] - margin if col < len(widths) else TEXT_WIDTH_MM
             cell = 0.0
-            for p_el in tc.iter(f"{_W}p"):
+            for p_el in tc.iter(qn("w:p")):
                 cell += _wrap(_tokens(p_el)[0], avail) * CELL_LINE.pt + 4  # 2 pt before and after
             tallest = max(tallest, cell)
         heights.append(tallest + 0.5)  # the row's rule
@@ -886,7 +884,7 @@ def body_end(doc, *, stop=None) -> tuple[int, float]:
     for el in doc.element.body:
         if el is stop:
             break
-        if el.tag == f"{_W}p":
+        if el.tag == qn("w:p"):
             lines, line, before, brk = _paragraph_lines(el, width)
             if brk:
                 page, y = page + 1, 0.0
@@ -896,7 +894,7 @@ def body_end(doc, *, stop=None) -> tuple[int, float]:
                 if y + line > height + _FIT:
                     page, y = page + 1, 0.0
                 y += line
-        elif el.tag == f"{_W}tbl":
+        elif el.tag == qn("w:tbl"):
             rows = _table_rows(el)
             for i, h in enumerate(rows):
                 if y + h > height + _FIT and y > 0:
