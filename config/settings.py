@@ -14,6 +14,11 @@ from pathlib import Path
 
 import dj_database_url
 
+from core import sqlite as product_sqlite
+
+# before anything imports `sqlite3`: the product's own SQLite library (core/sqlite.py)
+product_sqlite.use_bundled()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DUBAN_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -201,6 +206,9 @@ DUBAN_TRUSTED_PROXIES = int(os.environ.get("DUBAN_TRUSTED_PROXIES", "0"))
 
 if os.environ.get("DUBAN_QUEUE_IMMEDIATE") == "1":
     HUEY["immediate"] = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" or HUEY["huey_class"] == "huey.SqliteHuey":
+    product_sqlite.check()  # refuses SQLite libraries with known wrong-result bugs
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
