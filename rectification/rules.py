@@ -93,6 +93,8 @@ def check_escalation_state(problem, level: int, today: dt.date) -> None:
     """The ladder is for overdue (red) items, one step at a time."""
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError("已销号的问题无需督办")
+    if problem.status == ProblemStatus.RECTIFIED:
+        raise ValidationError("整改单位已报告整改完成，待验收，无需督办")
     if problem.escalation >= EscalationLevel.ACCOUNTABILITY:
         raise ValidationError("已到最高督办级别（建议问责）")
     if level != problem.escalation + 1:

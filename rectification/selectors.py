@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -14,6 +14,7 @@ from core import scoping
 from org.models import PATH_WIDTH, Unit
 from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
 from rectification.models import Problem, ProblemCategory, ReCheck
+from tasks.choices import Light
 from tasks.lights import LightResult, deadline_light_expression, for_deadline
 
 DONE = Q(status=ProblemStatus.CLOSED)
@@ -47,17 +48,36 @@ def problem_ledger(user, today: dt.date, perm: str = "rectification.view_problem
     )
 
 
+# 已整改(待验收) with its report date: the rectifying unit's clock stopped on that day (docs/rules.md §1)
+REPORTED = Q(status=ProblemStatus.RECTIFIED, rectified_on__isnull=False)
+REPORTED_IN_TIME = REPORTED & Q(rectified_on__lte=F("deadline"))
+
+
 def light_annotation(today: dt.date):
-    return deadline_light_expression(today, done=DONE, due_field="deadline")
+    """The problem light as a database expression: 已销号 → 已办结; reported (已整改待验收) by the
+    deadline → 绿, after it → 黄 (the clock stopped on the report day); otherwise the deadline
+    rule of tasks.lights (past due → 红, due within N days → 黄, else 绿). `light_of` is its twin."""
+    return Case(
+        When(REPORTED_IN_TIME, then=Value(Light.GREEN.value)),
+        When(REPORTED, then=Value(Light.YELLOW.value)),
+        default=deadline_light_expression(today, done=DONE, due_field="deadline"),
+        output_field=IntegerField(),
+    )
 
 
 def light_of(problem, today: dt.date) -> LightResult:
     """The same rule in Python, with the reason in words (R-WRN-1)."""
+    if problem.status == ProblemStatus.RECTIFIED and problem.rectified_on is not None:
+        late = (problem.rectified_on - problem.deadline).days
+        if late <= 0:
+            return LightResult(Light.GREEN, "绿：按期报告整改完成，待验收")
+        return LightResult(Light.YELLOW, f"黄：逾期{late}天报告整改完成，待验收")
     return for_deadline(done=problem.status == ProblemStatus.CLOSED, due=problem.deadline, today=today)
 
 
 def overdue_q(today: dt.date) -> Q:
-    return Q(deadline__lt=today) & ~DONE
+    """Overdue (红, and 逾期 in the statistics): open, past the deadline, not yet reported."""
+    return Q(deadline__lt=today) & ~DONE & ~REPORTED
 
 
 @dataclass

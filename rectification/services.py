@@ -25,6 +25,7 @@ from org.selectors import users_with_perm_at
 from rectification import rules
 from rectification.choices import EscalationLevel, ProblemEventKind, ProblemStatus
 from rectification.models import Escalation, Problem, ProblemCategory, ProblemEvent, ReCheck
+from rectification.selectors import overdue_q
 
 
 def _event(problem: Problem, kind: str, actor: User | None, note: str = "") -> None:
@@ -344,10 +345,10 @@ def problem_escalate(
 
 
 def escalation_scan(*, today: dt.date | None = None) -> int:
-    """The periodic ladder: each overdue open problem climbs to the level its days overdue call for."""
+    """The periodic ladder: each overdue problem (open, not yet reported) climbs to the level its days overdue call for."""
     today = today or clock.today()
     steps = 0
-    overdue = Problem.objects.exclude(status=ProblemStatus.CLOSED).filter(deadline__lt=today)
+    overdue = Problem.objects.filter(overdue_q(today))  # reported (待验收) items are not chased
     for problem in list(
         overdue.exclude(escalation=EscalationLevel.ACCOUNTABILITY).only("pk", "deadline", "escalation")
     ):

@@ -317,18 +317,27 @@ def test_docx_of_a_sibling_county_is_empty_for_the_other_county(org, login):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     items=st.lists(
-        st.tuples(st.integers(-20, 20), st.sampled_from(["pending", "in_progress", "rectified", "closed"])),
+        st.tuples(
+            st.integers(-20, 20),
+            st.sampled_from(["pending", "in_progress", "rectified", "closed"]),
+            st.one_of(st.none(), st.integers(-25, 0)),  # the report day (已整改(待验收) only)
+        ),
         min_size=1,
         max_size=12,
     ),
     shift=st.integers(0, 10),
 )
-def test_ledger_light_filter_agrees_with_for_deadline(org, login, items, shift):
+def test_ledger_light_filter_agrees_with_light_of(org, login, items, shift):
     Problem.objects.all().delete()
     clock.reset()
     today = clock.today()
-    for offset, status in items:
-        bulk_problems(org, 1, deadline=today + dt.timedelta(days=offset), status=status)
+    for offset, status, reported in items:
+        rectified_on = (
+            today + dt.timedelta(days=reported) if status == "rectified" and reported is not None else None
+        )
+        bulk_problems(
+            org, 1, deadline=today + dt.timedelta(days=offset), status=status, rectified_on=rectified_on
+        )
     clock.travel(days=shift)
     now = clock.today()
     client = login(org.user("prov_supervisor"))
