@@ -2,7 +2,11 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _analyze_after_migrate(sender, using="default", **kwargs):
+def _analyze_after_migrate(sender, using="default", plan=None, **kwargs):
+    """After `migrate` (which passes its plan, [] when nothing was applied). Not after `flush`
+    (no plan): its tables are empty, and ANALYZE of an empty table erases that table's statistics."""
+    if plan is None:
+        return
     from core.db import analyze
 
     analyze(using)
