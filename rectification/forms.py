@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from core import clock
+from core.validators import past_date, sane_date
 from org.forms import ExcelImportForm, acting_unit_field
 from org.models import Unit
 from rectification.choices import ProblemSource, Severity
@@ -39,10 +40,10 @@ class ProblemForm(StyledForm):
         error_messages={"required": "请选择问题类别"},
     )
     severity = forms.ChoiceField(label="严重程度", choices=Severity.choices, initial=Severity.GENERAL)
-    found_on = _date("发现日期")
+    found_on = _date("发现日期", validators=[past_date])
     description = _text("问题描述", rows=4, max_length=2000)
     requirement = _text("整改要求", required=False, rows=3, max_length=2000)
-    deadline = _date("整改时限")
+    deadline = _date("整改时限", validators=[sane_date])
 
     def __init__(self, *args, found_units=(), target_units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import clock, excel, scoping
+from core.validators import past_date, sane_date
 from org.models import Unit
 from rectification import rules, services
 from rectification.choices import ProblemSource, Severity
@@ -120,6 +122,12 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
         data["deadline"] = excel.as_date(v.get("整改时限"))
     except ValueError as exc:
         errors.add(n, f"整改时限：{exc}")
+    for header, key, check in (("发现日期", "found_on", past_date), ("整改时限", "deadline", sane_date)):
+        try:
+            check(data.get(key))
+        except ValidationError as exc:
+            errors.add(n, f"{header}：{'；'.join(exc.messages)}")
+            data[key] = None
     if data.get("found_on") and data.get("deadline") and data["deadline"] < data["found_on"]:
         errors.add(n, "整改时限不能早于发现日期")
     return data if len(errors.errors) == before else None

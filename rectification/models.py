@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import ScopedModel
+from core.validators import past_date, sane_date
 from rectification.choices import EscalationLevel, ProblemEventKind, ProblemSource, ProblemStatus, Severity
 
 
@@ -60,9 +61,9 @@ class Problem(ScopedModel):
     description = models.TextField("问题描述")
     category = models.ForeignKey(ProblemCategory, verbose_name="类别", on_delete=models.PROTECT)
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.GENERAL)
-    found_on = models.DateField("发现日期")
+    found_on = models.DateField("发现日期", validators=[past_date])
     requirement = models.TextField("整改要求", blank=True)
-    deadline = models.DateField("整改时限")
+    deadline = models.DateField("整改时限", validators=[sane_date])
     measures = models.TextField("整改措施", blank=True)
     responsible_person = models.CharField("责任人", max_length=40, blank=True)
     status = models.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.validators import past_date, sane_date
 from supervision.choices import CampaignKind, ItemResult
 from supervision.models import Finding
 from tasks.forms import IndentedUnitMultipleField, StyledForm, _date, _text
@@ -12,6 +13,12 @@ from tasks.forms import IndentedUnitMultipleField, StyledForm, _date, _text
 SEVERITY_CHOICES = Finding._meta.get_field("severity").choices
 FINDING_ROWS = 5  # blank finding rows on the record form
 QUICK_PICKS = {"county": ("全部县级", "county"), "institution": ("全部机构", "institution")}
+# a list of hundreds of accounts is a search box, like the unit pickers (static/js/duban.js, Tom Select)
+PERSON_SEARCH = {
+    "data-search": "person",
+    "data-placeholder": "输入姓名或单位搜索",
+    "data-empty": "没有匹配的人员",
+}
 
 
 class UnitLabelField(forms.ModelChoiceField):
@@ -51,8 +58,8 @@ class CampaignForm(StyledForm):
         choices=[("", "请选择"), *CampaignKind.choices],
         error_messages={"required": "请选择方式"},
     )
-    start_date = _date("开始日期")
-    end_date = _date("结束日期")
+    start_date = _date("开始日期", validators=[sane_date])
+    end_date = _date("结束日期", validators=[sane_date])
     description = _text("督查内容", required=False, rows=3)
     checklist = _text(
         "检查事项",
@@ -72,8 +79,8 @@ class CampaignForm(StyledForm):
         label="检查人员库",
         queryset=None,
         required=False,
-        help_text="抽签从中抽取检查人员（自动回避本单位及上下级）；按住 Ctrl 多选",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="抽签从中抽取检查人员（自动回避本单位及上下级）；输入姓名或单位名称搜索，可多选",
+        widget=forms.SelectMultiple(attrs=PERSON_SEARCH),
         error_messages={"invalid_choice": "检查人员须在您的管辖范围内", "invalid_pk_value": "检查人员无效"},
     )
 
@@ -130,7 +137,7 @@ class RecordForm(StyledForm):
         widget=forms.Select,
         error_messages={"required": "请选择被检查单位", "invalid": "请选择被检查单位"},
     )
-    inspected_on = _date("检查日期")
+    inspected_on = _date("检查日期", validators=[past_date])
     site = _text("检查场所", required=False, max_length=100)
     is_key_site = forms.BooleanField(label="重点场所", required=False)
     inspectors = PersonMultipleField(
@@ -256,7 +263,7 @@ class ConvertForm(StyledForm):
         empty_label="请选择",
         error_messages={"required": "请选择问题类别", "invalid_choice": "请选择问题类别"},
     )
-    deadline = _date("整改时限")
+    deadline = _date("整改时限", validators=[sane_date])
     requirement = _text("整改要求", required=False, rows=2)
 
     def __init__(self, *args, **kwargs):

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import ClockDateTimeField, ScopedModel
+from core.validators import past_date, sane_date
 from supervision.choices import CampaignKind, CampaignStatus, ItemResult
 
 
@@ -15,8 +16,8 @@ class Campaign(ScopedModel):
     code = models.CharField("编号", max_length=20, unique=True, editable=False)
     theme = models.CharField("督查主题", max_length=200)
     kind = models.CharField("方式", max_length=10, choices=CampaignKind.choices)
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期")
+    start_date = models.DateField("开始日期", validators=[sane_date])
+    end_date = models.DateField("结束日期", validators=[sane_date])
     description = models.TextField("督查内容", blank=True)
     status = models.CharField(
         "状态", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
@@ -102,7 +103,7 @@ class InspectionRecord(ScopedModel):
     )
     site = models.CharField("检查场所", max_length=100, blank=True)
     is_key_site = models.BooleanField("重点场所", default=False)
-    inspected_on = models.DateField("检查日期")
+    inspected_on = models.DateField("检查日期", validators=[past_date])
     inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="检查人员", related_name="+")
     summary = models.TextField("检查情况", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

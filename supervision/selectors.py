@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 
 from core import scoping
+from org.choices import UnitKind
 from org.models import Unit, User
 from supervision.models import Campaign, CampaignInspector, Draw, Finding, InspectionRecord
 
@@ -251,6 +252,20 @@ def inspector_options(user, perm: str = "supervision.add_campaign"):
         .select_related("unit")
         .order_by("unit__path", "id")
     )
+
+
+def default_organiser(user, org_units: list[Unit]) -> Unit | None:
+    """The 组织单位 a new campaign starts with: the commission (卫健委/卫健局) the user works for —
+    a department (处室/科室, e.g. 督查室) acts for its commission, its nearest ancestor that is not
+    a department — when the user may organise for it; else the first unit the user may act for."""
+    by_id = {u.pk: u for u in org_units}
+    if user.unit_id:
+        for unit in reversed(list(user.unit.ancestors())):  # the user's unit first, then upwards
+            if unit.kind != UnitKind.DEPARTMENT:
+                if unit.pk in by_id:
+                    return by_id[unit.pk]
+                break
+    return org_units[0] if org_units else None
 
 
 def target_options(user, perm: str = "supervision.add_campaign"):

@@ -101,7 +101,10 @@ class CampaignCreateView(ServiceFormView):
         kwargs["target_units"] = selectors.target_options(user)
         kwargs["inspectors"] = selectors.inspector_options(user)
         today = clock.today()
-        kwargs.setdefault("initial", {}).update(start_date=today, end_date=today)
+        organiser = selectors.default_organiser(user, kwargs["org_units"])
+        kwargs.setdefault("initial", {}).update(
+            start_date=today, end_date=today, org_unit=organiser.pk if organiser else None
+        )
         pick = self._pick()
         if pick:
             source = self.request.POST if self.request.method == "POST" else self.request.GET

@@ -32,7 +32,7 @@ def form_data(org, **over):
         "found_on": clock.today().isoformat(),
         "description": "群众反映乡镇卫生院夜间无人值班",
         "requirement": "建立夜间值班制度",
-        "deadline": "2099-06-30",
+        "deadline": "2030-06-30",
     }
     data.update(over)
     return data
@@ -108,7 +108,7 @@ GOOD = [
     "2026-01-05",
     "药品采购未按规定公开",
     "立行立改",
-    "2099-03-31",
+    "2030-03-31",
 ]
 
 
@@ -121,7 +121,7 @@ def test_template_download_has_the_headers(org, login):
 
 def test_import_creates_every_row(org, login):
     client = login(org.user("prov_supervisor"))
-    rows = [GOOD, ["SF-B-3", "巡察", "", "安全生产", "", "", "消防通道堵塞", "", "2099-04-30"]]
+    rows = [GOOD, ["SF-B-3", "巡察", "", "安全生产", "", "", "消防通道堵塞", "", "2030-04-30"]]
     response = client.post(IMPORT, {"found_by_unit": org.units["province"].pk, "file": workbook(rows)})
     assert response.status_code == 302
     problems = list(Problem.objects.order_by("code"))
@@ -136,8 +136,8 @@ def test_import_is_all_or_nothing_with_row_level_chinese_errors(org, login):
     client = login(org.user("prov_supervisor"))
     rows = [
         GOOD,
-        ["NOPE", "审计", "", "医疗质量", "", "", "单位不存在", "", "2099-03-31"],
-        ["SF-A-1", "小道消息", "", "没有的类别", "特别严重", "", "来源类别都不对", "", "2099-03-31"],
+        ["NOPE", "审计", "", "医疗质量", "", "", "单位不存在", "", "2030-03-31"],
+        ["SF-A-1", "小道消息", "", "没有的类别", "特别严重", "", "来源类别都不对", "", "2030-03-31"],
         ["SF-A-1", "审计", "", "医疗质量", "", "2026-05-01", "时限早于发现", "", "2026-04-01"],
         ["SF-A-1", "审计", "", "医疗质量", "", "", "", "", "明天"],
     ]
@@ -157,7 +157,7 @@ def test_import_is_all_or_nothing_with_row_level_chinese_errors(org, login):
 
 def test_import_refuses_units_outside_the_scope_or_not_below_the_found_unit(org, login):
     client = login(org.user("city_a_supervisor"))
-    rows = [["SF-B-3", "审计", "", "医疗质量", "", "", "乙市的单位", "", "2099-03-31"]]  # other city
+    rows = [["SF-B-3", "审计", "", "医疗质量", "", "", "乙市的单位", "", "2030-03-31"]]  # other city
     response = client.post(IMPORT, {"found_by_unit": org.units["city_a"].pk, "file": workbook(rows)})
     assert "第2行：整改单位编码“SF-B-3”不在您的数据范围内" in response.content.decode()
     assert not Problem.objects.exists()

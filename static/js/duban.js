@@ -20,7 +20,7 @@ function duban_search_selects(root) {
       render: {
         // the options keep their tree indentation; a chosen unit shows its name only
         item: function (data, escape) { return "<div>" + escape(data.text.replace(/^\u3000+/, "")) + "</div>"; },
-        no_results: function () { return '<div class="no-results">没有匹配的单位</div>'; },
+        no_results: function (data, escape) { return '<div class="no-results">' + escape(el.dataset.empty || "没有匹配的单位") + "</div>"; },
       },
     });
   });

@@ -467,6 +467,7 @@ def test_statistics_line_comes_from_the_data(org, login):
     make_campaign(org, theme="尚未开始的督查")  # counts as a round, nothing else
     # one: county_a twice (one unit-visit), county_b once at a key site; two: inst_a at a key site
     r1 = add_record(org, one, "county_a", findings=("问题甲", "问题乙"))
+    clock.travel(days=1)  # the second visit the next day (an inspection cannot be dated ahead)
     add_record(org, one, "county_a", findings=(), day=1)
     r3 = add_record(org, one, "county_b", key=True, findings=("问题丙",))
     r4 = add_record(org, two, "inst_a", key=True, findings=("问题丁",))
@@ -580,7 +581,9 @@ def test_campaign_list_query_count(org, login, django_assert_num_queries, n):
 
 @pytest.mark.parametrize("n", [5, 50])
 def test_record_list_query_count(org, login, django_assert_num_queries, n):
+    clock.travel(days=-20)  # a campaign begun 20 days ago: its visits are dated in the past
     campaign = drawn_campaign(org)
+    clock.reset()
     for i in range(n):
         add_record(org, campaign, TARGETS[i % 3], key=i % 2 == 0, findings=(f"问题{i}",), day=i % 20)
     client = login(org.user("city_a_supervisor"))
