@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.api import ScopedReadOnlyViewSet
+from reporting import selectors
 from reporting.models import ProgressReport
 
 
@@ -27,3 +28,7 @@ class ProgressReportViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProgressReportSerializer
     permission = "reporting.view_progressreport"
     filterset_fields = ["assignment", "status"]
+
+    def get_queryset(self):
+        # the task page's rule: the reports of the assignments the caller may see
+        return selectors.reports_visible(self.request.user).order_by("-id")

@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, TruncDate
 from django.utils import timezone
 
+from core import scoping
 from core.db import DaysBetween
 from reporting.models import ProgressReport
 from tasks.choices import Cadence, TaskStatus
@@ -521,45 +522,56 @@ def burden_rows(user, today: dt.date):
 # --- objects a user may open -------------------------------------------------------------------
 
 
+def assignments_visible(user):
+    """The assignments a user may see — the task page's rule (tasks.selectors_detail): in scope by
+    the assigning or the receiving unit, or the user belongs to the task's 专班. A unit that is only
+    another 配合单位 of the same task sees the task, not the other units' assignments (R-ORG-3)."""
+    from tasks.models import TaskForceMember
+
+    team = TaskForceMember.objects.filter(user=user).values("task_id")
+    return Assignment.objects.filter(
+        scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields) | Q(task_id__in=team)
+    )
+
+
 def assignment_for(user, pk: int) -> Assignment | None:
-    """An assignment the user can see: in scope by its units, or its task is visible (a 专班 member,
-    a unit the task was sent to)."""
+    """An assignment the user can see (`assignments_visible`), or None."""
+    return (
+        assignments_visible(user).select_related("task", "unit", "org_unit").filter(pk=pk).first()
+    )
+
+
+def reports_visible(user):
+    """The reports a user may see: exactly those of the assignments they may see (the task page
+    lists them so, the API answers them so)."""
+    return ProgressReport.objects.filter(assignment_id__in=assignments_visible(user).values("pk"))
+
+
+def attachments_visible(user):
+    """The one rule for files (page, download, API): an attachment is visible exactly when the record
+    it belongs to is — a report's file or a 办结佐证 with its assignment (a report's file carries
+    the assignment too), a 节点佐证 with its task, a 整改佐证 with its problem."""
+    from reporting.models import Attachment
     from tasks.models import Task
 
+    assignments = assignments_visible(user).values("pk")
     visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("pk")
-    in_scope = Assignment.objects.visible_to(user, "tasks.view_assignment").values("pk")
-    return (
-        Assignment.objects.select_related("task", "unit", "org_unit")
-        .filter(pk=pk)
-        .filter(Q(pk__in=in_scope) | Q(task_id__in=visible_tasks))
-        .first()
+    from rectification.models import Problem  # noqa: PLC0415 — the one file kind owned above reporting
+
+    problem_evidence = Problem.evidence.through.objects.filter(
+        problem__in=Problem.objects.visible_to(user, "rectification.view_problem").values("pk")
+    ).values("attachment_id")
+    return Attachment.objects.filter(
+        Q(assignment_id__in=assignments)
+        | Q(report__assignment_id__in=assignments)
+        | Q(milestone__task_id__in=visible_tasks)
+        | Q(pk__in=problem_evidence)
     )
 
 
 def attachment_for(user, pk: int):
-    """An attachment the user may download: in scope by its unit, or its task is visible to them."""
-    from reporting.models import Attachment
-    from tasks.models import Task
-
-    visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("pk")
-    in_scope = Attachment.objects.visible_to(user, "reporting.view_attachment").values("pk")
-    from rectification.models import Problem
-
-    # 整改佐证: whoever may see the problem may read its evidence (both sides of the rectification)
-    problem_evidence = Problem.evidence.through.objects.filter(
-        problem__in=Problem.objects.visible_to(user, "rectification.view_problem").values("pk")
-    ).values("attachment_id")
-    return (
-        Attachment.objects.filter(pk=pk)
-        .filter(
-            Q(pk__in=in_scope)
-            | Q(assignment__task_id__in=visible_tasks)
-            | Q(report__assignment__task_id__in=visible_tasks)
-            | Q(milestone__task_id__in=visible_tasks)
-            | Q(pk__in=problem_evidence)
-        )
-        .first()
-    )
+    """An attachment the user may download (`attachments_visible`), or None."""
+    return attachments_visible(user).filter(pk=pk).first()
 
 
 def sibling_assignments(user, assignment: Assignment):
