@@ -50,11 +50,31 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The checkpoint (count + head digest), kept apart so truncation or a rebuilt chain is caught."""
+    """The checkpoint (count + head digest), kept apart so truncation or a rebuilt chain is caught.
+
+    `count` is the sequence number of the last entry the writer wrote (not a row count: the writer
+    skips numbers taken by rows it did not write). The alarm fields hold the last break found (by
+    the writer or the verifier) until a verification passes; the auditor's pages show it."""
 
     count = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
     updated_at = models.DateTimeField(auto_now=True)
+    alarm_seq = models.BigIntegerField("异常记录序号", null=True, blank=True)
+    alarm = models.CharField("审计链告警", max_length=300, blank=True, default="")
+    alarm_at = models.DateTimeField("告警时间", null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+
+class AuditCheckpoint(models.Model):
+    """The checkpoint's history: (seq, digest) of every entry the writer wrote, in another table
+    (append-only on PostgreSQL too). The verifier compares the log against it, so an entry that
+    was inserted behind the writer's back, or edited and the chain recomputed from there on, is
+    named exactly — not only "the head differs"."""
+
+    seq = models.BigIntegerField("序号", primary_key=True)
+    digest = models.CharField(max_length=64)
 
     class Meta:
         default_permissions = ()

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditHead
 from core import scoping
 
 VIEW = "audit.view_auditevent"
@@ -56,3 +56,9 @@ def event_list(
     if success in ("1", "0"):
         qs = qs.filter(success=success == "1")
     return qs.order_by("-seq")
+
+
+def chain_alarm():
+    """The checkpoint when it carries an unresolved chain alarm (the break the writer or the last
+    verification found), else None; shown on the auditor's pages until a verification passes."""
+    return AuditHead.objects.filter(pk=1, alarm_seq__isnull=False).first()

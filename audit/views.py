@@ -20,6 +20,7 @@ class AuditEventListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
+        ctx["chain_alarm"] = selectors.chain_alarm()
         for ev in ctx["object_list"]:
             ev.change_rows = _change_rows(ev.changes)
         return ctx
@@ -86,6 +87,11 @@ def _change_rows(changes) -> list[tuple[str, str, str, bool]]:
 class AuditVerifyView(PermissionRequiredMixin, TemplateView):
     permission = "audit.verify_chain"
     template_name = "audit/verify.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["chain_alarm"] = selectors.chain_alarm()
+        return ctx
 
     def post(self, request):
         result = services.chain_verify(actor=request.user)
