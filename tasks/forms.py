@@ -77,8 +77,9 @@ class StyledForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["class"] += " is-invalid"
+                attrs = self.fields[name].widget.attrs  # a hidden widget (version) has no class
+                attrs["aria-invalid"] = "true"
+                attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
 def _date(label, required=True, **kwargs):
