@@ -516,7 +516,7 @@ class IndicatorCreateView(TaskChangeFormView):
 class TaskForceView(TaskChangeFormView):
     page_title = "专班成员"
     submit_label = "保存专班"
-    explanation = "专班成员可来自多个单位，都能查看本任务并填报进展（R-TSK-4）。"
+    explanation = "专班成员可来自多个单位，都能查看本任务并填报进展。"
     success_message = "专班已更新"
 
     def get_form(self, form_class=None):
@@ -545,7 +545,7 @@ class MilestoneCompleteView(CheckedFormView):
     form_class = task_forms.MilestoneCompleteForm
     page_title = "完成时间节点"
     submit_label = "确认完成"
-    explanation = "完成时间节点须上传佐证材料（R-TSK-3）。"
+    explanation = "完成时间节点须上传佐证材料。"
     success_message = "时间节点已完成"
 
     def get_scoped_object(self, queryset=None):
