@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from core import scoping
 from notifications.selectors import recent_for
-from org.models import PATH_WIDTH
+from org.models import PATH_WIDTH, Unit
 from reporting.models import ProgressReport
 from tasks import lights
 from tasks.choices import CADENCE_DAYS, Cadence, ExtensionStatus, Light, TaskStatus
@@ -43,6 +43,27 @@ def _direct_units(user, perm: str) -> list[int]:
     """Units where the user holds a role granting `perm` themselves (not every unit below them):
     signing, reporting and deciding are the business of the unit itself."""
     return sorted({g.unit_id for g in scoping.grants_for(user, perm)})
+
+
+def _unit_reach(units: set[int]) -> tuple[set[int], set[int]]:
+    """Of `units`, those with a unit above them (somebody can assign to them) and those with units
+    below them (somebody they can assign to), in one query: a panel whose work cannot reach the
+    user's units (待签收 for the province itself, 待审核办结 for a department with nothing below)
+    is not shown rather than always empty."""
+    if not units:
+        return set(), set()
+    rows = (
+        Unit.objects.filter(pk__in=units)
+        .annotate(below=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
+        .values_list("pk", "parent_id", "below")
+    )
+    above, below = set(), set()
+    for pk, parent_id, has_below in rows:
+        if parent_id is not None:
+            above.add(pk)
+        if has_below:
+            below.add(pk)
+    return above, below
 
 
 def _own_line(user) -> list[int]:
@@ -126,36 +147,43 @@ def report_due_q(today: dt.date) -> Q:
 
 
 def workbench(user, today: dt.date) -> dict:
-    has = lambda perm: scoping.has_any(user, perm)  # noqa: E731
     red_open = (lights.light_q(Light.RED, today), Q(status__in=OPEN))
+    direct = {
+        p: _direct_units(user, p)
+        for p in (
+            "tasks.sign_assignment",
+            "reporting.add_progressreport",
+            "tasks.verify_assignment",
+            "tasks.decide_extension",
+        )
+    }
+    above, below = _unit_reach(set().union(*direct.values()))
+    reaches = lambda perm, side: bool(side.intersection(direct[perm]))  # noqa: E731
 
-    to_sign = Section(
-        "to_sign", "待签收", "inbox", "primary", "没有待签收的任务", shown=has("tasks.sign_assignment")
-    )
+    to_sign = Section("to_sign", "待签收", "inbox", "primary", "没有待签收的任务")
+    to_sign.shown = reaches("tasks.sign_assignment", above)
     if to_sign.shown:
         qs = Assignment.objects.filter(
-            status=TaskStatus.ASSIGNED, unit_id__in=_direct_units(user, "tasks.sign_assignment")
+            status=TaskStatus.ASSIGNED, unit_id__in=direct["tasks.sign_assignment"]
         )
         _first(to_sign, qs, ("due_date", "id"))
 
     team_tasks = TaskForceMember.objects.filter(user=user).values("task_id")
+    in_team = TaskForceMember.objects.filter(user=user).exists  # asked only when it decides
     to_report = Section("to_report", "待填报", "pencil-square", "info", "没有到期待报的任务")
-    to_report.shown = (
-        has("reporting.add_progressreport") or TaskForceMember.objects.filter(user=user).exists()
-    )
+    to_report.shown = reaches("reporting.add_progressreport", above) or in_team()
     if to_report.shown:
         due = Assignment.objects.filter(
             report_due_q(today), status__in=(TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
         )
         branches = [
-            due.filter(unit_id__in=_direct_units(user, "reporting.add_progressreport")),
+            due.filter(unit_id__in=direct["reporting.add_progressreport"]),
             due.filter(task_id__in=team_tasks),
         ]
         _first_of(to_report, branches, ("last_report_on", "due_date", "id"))
 
-    overdue = Section(
-        "overdue", "逾期", "alarm", "danger", "权限范围内没有逾期任务", shown=has("tasks.view_assignment")
-    )
+    overdue = Section("overdue", "逾期", "alarm", "danger", "权限范围内没有逾期任务")
+    overdue.shown = scoping.has_any(user, "tasks.view_assignment")
     if overdue.shown:
         # one indexed branch per scope field (assigning side, receiving side), red filter inside
         # each, instead of an OR that reads every red assignment of the province
@@ -164,20 +192,20 @@ def workbench(user, today: dt.date) -> dict:
 
     own_line = _own_line(user)
     completions = Section("completions", "待审核办结", "patch-check", "success", "没有待审核的办结申请")
-    completions.shown = has("tasks.verify_assignment")
+    completions.shown = reaches("tasks.verify_assignment", below)
     if completions.shown:
         qs = Assignment.objects.filter(
             status=TaskStatus.COMPLETION_REQUESTED,
-            org_unit_id__in=_direct_units(user, "tasks.verify_assignment"),
+            org_unit_id__in=direct["tasks.verify_assignment"],
         ).exclude(unit_id__in=own_line)
         _first(completions, qs, ("completion_requested_at", "id"))
 
     extensions = Section("extensions", "待审批延期", "calendar-plus", "warning", "没有待审批的延期申请")
-    extensions.shown = has("tasks.decide_extension")
+    extensions.shown = reaches("tasks.decide_extension", below)
     if extensions.shown:
         qs = ExtensionRequest.objects.filter(
             status=ExtensionStatus.PENDING,
-            assignment__org_unit_id__in=_direct_units(user, "tasks.decide_extension"),
+            assignment__org_unit_id__in=direct["tasks.decide_extension"],
         ).exclude(assignment__unit_id__in=own_line)
         _first(extensions, qs, ("requested_at", "id"))
         _load(
@@ -186,7 +214,7 @@ def workbench(user, today: dt.date) -> dict:
         )
 
     reports = Section("reports", "待审核报告", "file-earmark-check", "secondary", "没有待审核的进展报告")
-    reports.shown = has("reporting.approve_progressreport")
+    reports.shown = scoping.has_any(user, "reporting.approve_progressreport")
     if reports.shown:
         qs = ProgressReport.objects.filter(
             status=ProgressReport.Status.SUBMITTED,
@@ -198,12 +226,18 @@ def workbench(user, today: dt.date) -> dict:
         )
 
     my_red = Section("my_red", "我的红色事项", "exclamation-octagon", "danger", "没有与您相关的红色事项")
+    # shown to whoever can have tasks of their own (sign, report, create, review as a leader, or a
+    # task force): not to the three administrators, 组织人事 or 纪检监察, who only read
+    own_work = (
+        "tasks.sign_assignment",
+        "reporting.add_progressreport",
+        "tasks.add_task",
+        "tasks.review_task",
+    )
+    my_red.shown = any(scoping.has_any(user, p) for p in own_work) or in_team()
     # "mine" is a UNION of indexed branches: an OR across them (and a join for created_by) would
     # make the database read every assignment
-    units = sorted(
-        set(_direct_units(user, "reporting.add_progressreport"))
-        | set(_direct_units(user, "tasks.sign_assignment"))
-    )
+    units = sorted(set(direct["reporting.add_progressreport"]) | set(direct["tasks.sign_assignment"]))
     my_tasks = scoping.union_of(
         [
             team_tasks.order_by(),
@@ -215,7 +249,8 @@ def workbench(user, today: dt.date) -> dict:
         Assignment.objects.filter(*red_open, unit_id__in=units),
         Assignment.objects.filter(*red_open).filter(scoping.indexed_in("task", my_tasks)),
     ]
-    _first_of(my_red, branches, ("due_date", "id"))
+    if my_red.shown:
+        _first_of(my_red, branches, ("due_date", "id"))
 
     lists = [s for s in (to_sign, to_report, overdue, completions, my_red) if s.shown]
     _load(lists, Assignment.objects.select_related("task", "unit"))

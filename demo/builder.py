@@ -33,6 +33,7 @@ from demo.data import DEMO_PASSWORD
 from demo.events import EventsMixin
 from demo.organisation import OrganisationMixin
 from demo.plan import FULL, SMALL, PlanMixin
+from demo.showcase import ShowcaseMixin
 from demo.supervision import SupervisionMixin
 from org.choices import UnitKind
 from org.models import RoleAssignment, Unit, User
@@ -42,7 +43,7 @@ from tasks.choices import Light, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory
 
 
-class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin, SupervisionMixin):
+class DemoBuilder(OrganisationMixin, PlanMixin, ShowcaseMixin, EventsMixin, SupervisionMixin):
     def __init__(self, *, small: bool = False, seed: int = 2026, out=None):
         self.scale = SMALL if small else FULL
         self.small = small
@@ -103,6 +104,7 @@ class DemoBuilder(OrganisationMixin, PlanMixin, EventsMixin, SupervisionMixin):
             )
             clock.reset()
             self.plan()
+            self.plan_showcase()
             self.plan_supervision()
             try:
                 clock.travel(days=-126)

@@ -52,9 +52,10 @@ class EventsMixin:
             goals=theme["goals"],
             cadence=node.cadence,
             co_units=node.co_units,
-            responsible_persons=[self.user(self.head[node.lead_unit.pk])]
-            if node.lead_unit.pk in self.head
-            else [],
+            responsible_persons=(
+                [self.user(self.head[node.lead_unit.pk])] if node.lead_unit.pk in self.head else []
+            )
+            + [self.user(name) for name in node.responsible],
         )
         self.counts["tasks"] += 1
         if theme["indicator"]:
@@ -206,7 +207,7 @@ class EventsMixin:
         )
         self.counts["reports"] += 1
         head = self.head.get(track.unit.pk)
-        if head and r.random() < 0.3:
+        if head and not node.showcase and r.random() < 0.3:
             t_now = (clock.now() - self.base).total_seconds() / 86400
             self.at(t_now + 0.02 + r.uniform(0, 0.3), self.do_approve, head, report)
         self.maybe_milestone(track)

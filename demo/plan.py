@@ -109,6 +109,8 @@ class Node:
     noise: int = 0
     splits: bool = False  # decomposed into sub-tasks
     task: Task | None = None
+    responsible: tuple[str, ...] = ()  # accounts named 责任人 besides the lead unit's head
+    showcase: bool = False  # guaranteed for the README's accounts (demo.showcase): reports stay 待审核
 
     @property
     def lead(self) -> Track | None:
@@ -275,10 +277,10 @@ class PlanMixin:
                     if r.random() < 0.8:
                         self.at(day + 0.45 + r.uniform(0, 0.4), self.do_emergency_report, track)
 
-    def child_node(self, parent: Node, lead: Unit, title: str) -> Node:
+    def child_node(self, parent: Node, lead: Unit, title: str, fate: str | None = None) -> Node:
         r = self.rng
         due_off = (parent.due - self.today).days
-        fate = self.child_fate(parent.fate, due_off)
+        fate = fate or self.child_fate(parent.fate, due_off)
         due = parent.due
         if fate == RED and due_off >= 0:
             latest = -1
@@ -300,14 +302,27 @@ class PlanMixin:
             cadence=parent.cadence,
             parent=parent,
             noise=r.randint(0, 10),
+            showcase=parent.showcase,
         )
         parent.children.append(node)
         return node
 
     def plan_node(
-        self, node: Node, *, depth: int, decompose_to=None, k=(2, 4), by_lead=False, child_policy=None
+        self,
+        node: Node,
+        *,
+        depth: int,
+        decompose_to=None,
+        k=(2, 4),
+        by_lead=False,
+        child_policy=None,
+        children: list[tuple[Unit, str, str]] | None = None,
     ):
-        """Schedule a node's events; its children are planned after its own times are known."""
+        """Schedule a node's events; its children are planned after its own times are known.
+        `children` — (unit, title, fate) of each sub-task — replaces the random choice of
+        `decompose_to` (demo.showcase)."""
+        if children:
+            decompose_to = [unit for unit, _title, _fate in children]
         r = self.rng
         node.splits = bool(decompose_to)
         if node.parent is None:
@@ -331,8 +346,13 @@ class PlanMixin:
             for track in node.tracks:
                 self.plan_track(track, assign_day)
         if decompose_to:
-            n = min(len(decompose_to), r.randint(*k))
-            targets = r.sample(decompose_to, n)
+            if children:
+                targets = [(unit, title, fate) for unit, title, fate in children]
+            else:
+                n = min(len(decompose_to), r.randint(*k))
+                targets = [
+                    (u, f"{place_name(u)}{node.theme['title']}", None) for u in r.sample(decompose_to, n)
+                ]
             if by_lead:  # the receiving unit breaks its assignment down further (五级贯通)
                 node.decomposer = self.verifier[node.lead_unit.pk]
                 node.decompose_org = node.lead_unit
@@ -343,8 +363,8 @@ class PlanMixin:
                 node.decompose_day = node.lead.sign_day + r.uniform(0.3, 2)
             else:
                 node.decompose_day = gate + r.uniform(0.1, 1)
-            for unit in targets:
-                child = self.child_node(node, unit, f"{place_name(unit)}{node.theme['title']}")
+            for unit, title, fate in targets:
+                child = self.child_node(node, unit, title, fate)
                 self.plan_node(child, depth=depth + 1, **(child_policy(child) if child_policy else {}))
         if node.children:
             self.at(node.decompose_day, self.do_decompose, node)
@@ -418,7 +438,7 @@ class PlanMixin:
                 self.at(track.verify_day + 1.6, self.do_verify, track, True)
             else:
                 self.at(track.verify_day, self.do_verify, track, True)
-        if track.role == AssignmentRole.LEAD and not node.splits:
+        if track.role == AssignmentRole.LEAD and not node.splits and not node.showcase:
             if track.fate == RED and r.random() < 0.15:
                 self.at(-r.uniform(1, 4), self.do_extension, track, False)
             elif track.fate == GREEN and r.random() < 0.05:

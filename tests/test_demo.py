@@ -104,3 +104,58 @@ def test_load_demo_small_builds_a_living_province():
     out = io.StringIO()
     call_command("load_demo", "--accounts", stdout=out)
     assert "sf_duchayuan" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+
+
+# the accounts README.md names, and the panels of the 工作台 their roles show
+README_ACCOUNTS = {
+    "sf_duchayuan": {"to_report", "overdue", "completions", "extensions", "my_red"},
+    "sf_lingdao": {"overdue", "my_red"},
+    "sf_xitong": set(),
+    "sf_anquan": set(),
+    "sf_shenji": set(),
+    "sf_jijian": {"overdue"},
+    "sf_renshi": set(),
+    "sf_jc_fuzeren": {"to_sign", "to_report", "overdue", "reports", "my_red"},
+    "sf_jc_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
+    "dhs_duchayuan": {"to_sign", "to_report", "overdue", "completions", "extensions", "my_red"},
+    "dhs_fuzeren": {"to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"},
+    "dhs_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
+    "dhs_cg_fuzeren": {"to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"},
+    "dhs_cg_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
+    "dhs_cg_rmyy_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
+}
+
+
+def workbench_panels(client, username: str) -> dict:
+    """The panels the 工作台 page shows `username`: key → (title, number of rows listed)."""
+    from django.urls import reverse
+
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("dashboards:workbench"))
+    assert response.status_code == 200
+    sections = [*response.context["cards"], response.context["my_red"]]
+    html = response.content.decode()
+    shown = {s.key: (s.title, len(s.items)) for s in sections if s.shown}
+    for key in shown:
+        assert f'id="{key}"' in html
+    return shown
+
+
+@pytest.mark.django_db
+def test_readme_accounts_find_work_in_every_panel(client):
+    """Issue 8, item 1: whoever signs in as an account of the README finds something in every panel
+    of the 工作台 their role shows (待签收, 待填报, 逾期, 待审核办结, 待审批延期, 待审核报告, 我的红色事项);
+    the panels no work can reach (待签收 for the province itself, 待审核办结 for a department with
+    nothing below it, 我的红色事项 for the administrators) are not shown."""
+    from django.conf import settings
+
+    call_command("load_demo", "--small", stdout=io.StringIO())
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    for username in README_ACCOUNTS:
+        assert f"`{username}`" in readme
+    empty = {}
+    for username, expected in README_ACCOUNTS.items():
+        shown = workbench_panels(client, username)
+        assert set(shown) == expected, username
+        empty[username] = [title for title, rows in shown.values() if not rows]
+    assert not any(empty.values()), empty
