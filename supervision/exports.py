@@ -44,7 +44,7 @@ def campaign_rows(queryset):
             c.org_unit.display_name,
             c.start_date,
             c.end_date,
-            c.get_status_display(),
+            c.phase.label,
             c.n_targets,
             c.n_records,
             c.n_units_checked,

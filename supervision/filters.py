@@ -7,8 +7,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from supervision.choices import CampaignKind, CampaignStatus
+from core import clock
+from supervision.choices import CampaignKind, CampaignPhase
 from supervision.models import Campaign, InspectionRecord
+from supervision.phases import phase_q
 
 DATE = {"type": "date"}
 
@@ -30,7 +32,9 @@ class CampaignFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "编号、主题或督查内容"}),
     )
     kind = django_filters.ChoiceFilter(label="方式", choices=CampaignKind.choices, empty_label="全部")
-    status = django_filters.ChoiceFilter(label="状态", choices=CampaignStatus.choices, empty_label="全部")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=CampaignPhase.choices, empty_label="全部", method="filter_phase"
+    )
     period_from = django_filters.DateFilter(
         label="督查期间自",
         field_name="end_date",
@@ -63,6 +67,10 @@ class CampaignFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(code__icontains=value) | Q(theme__icontains=value) | Q(description__icontains=value)
         )
+
+    def filter_phase(self, queryset, name, value: str):
+        """The status as shown (the step read against the period on the day): supervision.phases."""
+        return queryset.filter(phase_q(value, clock.today()))
 
 
 def campaign_choices(request):

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core import clock
 from core.models import ClockDateTimeField, ScopedModel
 from core.validators import past_date, sane_date
 from supervision.choices import CampaignKind, CampaignStatus, ItemResult
+from supervision.phases import CSS as PHASE_CSS
+from supervision.phases import phase_of
 
 
 class Campaign(ScopedModel):
@@ -47,6 +50,15 @@ class Campaign(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("supervision:campaign_detail", args=[self.pk])
+
+    @property
+    def phase(self):
+        """What the campaign shows today: its step read against its period (supervision.phases)."""
+        return phase_of(self, clock.today())
+
+    @property
+    def phase_css(self) -> str:
+        return PHASE_CSS[self.phase]
 
 
 class ChecklistItem(models.Model):
