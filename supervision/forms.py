@@ -126,6 +126,21 @@ class DrawForm(StyledForm):
         help_text="留空则由系统生成；填写同一种子可复现抽签",
         error_messages={"max_length": "随机种子不能超过64个字符"},
     )
+    reason = _text(
+        "重新抽签理由",
+        max_length=300,
+        rows=2,
+        help_text="重新抽签将替换当前的检查对象和检查人员（原抽签记录保留），须说明理由，如“检查人员因公出差，需回避”",
+    )
+
+    def __init__(self, *args, redraw: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if redraw:
+            self.fields["reason"].error_messages.update(
+                required="重新抽签须填写理由", max_length="重新抽签理由不能超过300字"
+            )
+        else:  # the first draw needs no reason
+            del self.fields["reason"]
 
 
 class RecordForm(StyledForm):

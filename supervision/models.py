@@ -100,6 +100,7 @@ class Draw(models.Model):
     result = models.JSONField("抽签结果")  # [{"target": unit_id, "inspectors": [user_id, …]}, …]
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField("抽签时间")
+    reason = models.CharField("重新抽签理由", max_length=300, blank=True)  # empty only for the first draw
     algorithm = models.CharField(max_length=40, default="python-random-mt19937-v1")
 
     class Meta:

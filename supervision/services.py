@@ -158,12 +158,23 @@ def run_draw(
 
 @transaction.atomic
 def campaign_draw(
-    *, actor: User, campaign: Campaign, target_count: int, inspectors_per_target: int, seed: str | None = None
+    *,
+    actor: User,
+    campaign: Campaign,
+    target_count: int,
+    inspectors_per_target: int,
+    seed: str | None = None,
+    reason: str = "",
 ) -> Draw:
-    """双随机 (R-SUP-2): draw targets and inspectors from the pools; seed, pools and result recorded."""
+    """双随机 (R-SUP-2): draw targets and inspectors from the pools; seed, pools and result recorded.
+    A redraw (重新抽签) replaces the current result, keeps the earlier draws and needs a reason."""
     require(actor, "supervision.draw_campaign", campaign.org_unit, "您无权为该督查抽签")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_draw(actor, campaign)
+    previous = campaign.draws.order_by("-drawn_at", "-id").first()
+    reason = reason.strip()
+    if previous is not None and not reason:
+        raise ValidationError({"reason": "重新抽签须填写理由"})
     target_pool = sorted(campaign.target_pool.values_list("pk", flat=True))
     inspector_pool = sorted(campaign.inspector_pool.values_list("pk", flat=True))
     if target_count < 1 or target_count > len(target_pool):
@@ -188,6 +199,7 @@ def campaign_draw(
         result=result,
         drawn_by=actor,
         drawn_at=clock.now(),
+        reason=reason,
     )
     campaign.inspections.all().delete()
     campaign.targets.set([r["target"] for r in result])
@@ -207,6 +219,7 @@ def campaign_draw(
             "target_pool": target_pool,
             "inspector_pool": inspector_pool,
             "result": result,
+            **({"reason": reason, "replaced_draw": previous.pk} if previous else {}),
         },
     )
     return draw

@@ -85,7 +85,7 @@ class CampaignExportView(PermissionRequiredMixin, View):
 # --- create ------------------------------------------------------------------------------------------
 
 
-class CampaignCreateView(ServiceFormView):
+class CampaignCreateView(core_views.SubmitOnceMixin, ServiceFormView):
     """新建专项督查. The quick-pick buttons (全部县级/全部机构) submit the form with `pick`, and the
     page comes back with what was typed plus every unit of that level selected (server-side, no JS);
     a link with ?pick=… does the same on an empty form."""
@@ -198,7 +198,9 @@ class CampaignDetailView(ScopedDetailView):
         ctx["can_inspect"] = services.allowed(services.check_inspect, user, c)
         ctx["can_close"] = services.allowed(services.check_close, user, c)
         if "draw_form" not in ctx and ctx["can_draw"]:
-            ctx["draw_form"] = DrawForm(initial={"target_count": min(len(ctx["target_pool"]), 3) or 1})
+            ctx["draw_form"] = DrawForm(
+                initial={"target_count": min(len(ctx["target_pool"]), 3) or 1}, redraw=bool(draws)
+            )
         return ctx
 
 
@@ -213,6 +215,11 @@ class CampaignDrawView(CheckedFormView):
     def check(self):
         services.check_draw(self.request.user, self.object)
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["redraw"] = self.object.draws.exists()
+        return kwargs
+
     def perform(self, form):
         d = form.cleaned_data
         draw = services.campaign_draw(
@@ -221,6 +228,7 @@ class CampaignDrawView(CheckedFormView):
             target_count=d["target_count"],
             inspectors_per_target=d["inspectors_per_target"],
             seed=d["seed"].strip() or None,
+            reason=d.get("reason", ""),
         )
         messages.success(self.request, f"抽签完成：抽取检查对象{len(draw.result)}个，随机种子 {draw.seed}")
         return draw
@@ -274,7 +282,7 @@ class CampaignCloseView(ServiceActionView):
 # --- inspection records ------------------------------------------------------------------------------
 
 
-class RecordCreateView(CheckedFormView):
+class RecordCreateView(core_views.SubmitOnceMixin, CheckedFormView):
     """录入检查记录 for one target (?target=<unit id> preselects it and its drawn inspectors)."""
 
     model = Campaign
@@ -380,7 +388,7 @@ class RecordDetailView(ScopedDetailView):
         return ctx
 
 
-class FindingCreateView(CheckedFormView):
+class FindingCreateView(core_views.SubmitOnceMixin, CheckedFormView):
     """新增发现 on a record (the form sits on the record page; on an error this page shows it)."""
 
     model = InspectionRecord
@@ -405,7 +413,7 @@ class FindingCreateView(CheckedFormView):
         return reverse("supervision:record_detail", args=[target.pk]) + "#findings"
 
 
-class FindingConvertView(ServiceFormView):
+class FindingConvertView(core_views.SubmitOnceMixin, ServiceFormView):
     """转为问题: a finding becomes a rectification problem in one step (once), then its page."""
 
     permission = "rectification.add_problem"

@@ -239,7 +239,7 @@ def test_draw_and_verify_through_the_pages(org, login):
     # the same seed through the web again gives the same targets
     client.post(
         reverse("supervision:campaign_draw", args=[campaign.pk]),
-        {"target_count": 2, "inspectors_per_target": 1, "seed": "2026-督查-01"},
+        {"target_count": 2, "inspectors_per_target": 1, "seed": "2026-督查-01", "reason": "复现抽签"},
     )
     assert Draw.objects.count() == 2
     assert Draw.objects.order_by("-id").first().result == draw.result
