@@ -61,11 +61,11 @@ def test_numbers_by_unit_match_the_hand_count_and_reconcile(data, login):
     assert (total.total, total.done, total.in_progress, total.not_started, total.overdue) == (16, 6, 4, 6, 4)
     assert total.rate == "37.5%"
     html = response.content.decode()
-    assert (
-        "应整改 <strong>16</strong> = 已整改 <strong>6</strong> + 正在整改 <strong>4</strong> + 未启动 <strong>6</strong>"
-        in html
-    )
-    assert "✓ 相符" in html and ">合计<" in html
+    # the reconciliation in words a user understands, no "核对 相符" column
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "合计应整改 16 个问题：已整改 6 个，正在整改 4 个，未启动 6 个。" in text
+    assert "三项相加正好等于应整改总数，每个问题都计入且只计入其中一项。" in text
+    assert "核对" not in text and "相符" not in text and ">合计<" in html
 
 
 def test_by_source_and_by_category_and_the_period_filter(data, login):
