@@ -43,7 +43,7 @@ def test_event_list_shows_labels_actor_unit_ip_and_changes(login, org, client):
     html = c.get(LIST).content.decode()
     assert "登录失败" in html and "10.1.2.3" in html and "钱联络（county_a_clerk）" in html
     assert "修改单位" in html and "王系统（sysadmin）" in html and "省卫健委" in html
-    assert "<strong>名称</strong>：<del>甲二县卫生健康局</del> → <ins>甲二县卫健局（新）</ins>" in html
+    assert "<strong>单位全称</strong>：<del>甲二县卫生健康局</del> → <ins>甲二县卫健局（新）</ins>" in html
 
 
 def test_event_list_filters(login, org):
@@ -130,5 +130,5 @@ def test_changes_shown_in_words(login, org):
     )
     html = login(org.user("auditor")).get(LIST).content.decode()
     assert "<strong>含下级</strong>：否" in html
-    assert "<strong>codes</strong>：A、B" in html
+    assert "<strong>编码</strong>：A、B" in html
     assert "None" not in html and "False" not in html
