@@ -85,3 +85,18 @@ def next_in_sequence(name: str, year: int) -> int:
     seq.value += 1
     seq.save(update_fields=["value"])
     return seq.value
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that was used (core.views.SubmitOnceMixin): its unique key makes a
+    second POST of the same form wait for the first and then find it, on SQLite and PostgreSQL and
+    across processes; `result_url` is where the first one led."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user_id = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=300)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()

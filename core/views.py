@@ -5,17 +5,21 @@ a detail view declares `model` and `permission`; an action view declares a form 
 service to call. Out-of-scope objects answer 404 (never 403, which would confirm existence).
 """
 
+import re
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from core import scoping
+from core import clock, scoping
 
 PAGE_SIZES = (20, 50, 100)
 
@@ -300,3 +304,80 @@ def _attach_errors(form, exc: ValidationError):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- double submit: a one-time token in every form a SubmitOnceMixin view renders ----------------
+
+ONCE_FIELD = "_once"
+ONCE_MESSAGE = "该表单已提交，未重复创建"
+_ONCE_TOKEN = re.compile(r"[0-9a-f]{32}")
+_CSRF_INPUT = re.compile(rb'<input[^>]*name="csrfmiddlewaretoken"[^>]*>')
+
+
+def _with_once_tokens(content: bytes) -> bytes:
+    """Each POST form (found by its CSRF input) gets its own hidden one-time token."""
+
+    def add(match):
+        token = uuid.uuid4().hex
+        return match.group(0) + f'<input type="hidden" name="{ONCE_FIELD}" value="{token}">'.encode()
+
+    return _CSRF_INPUT.sub(add, content)
+
+
+def _add_once_tokens(response):
+    if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+        if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+
+            def callback(rendered):
+                rendered.content = _with_once_tokens(rendered.content)
+
+            response.add_post_render_callback(callback)
+        else:
+            response.content = _with_once_tokens(response.content)
+    return response
+
+
+def _success_url(response) -> str:
+    if response.get("HX-Redirect"):
+        return response["HX-Redirect"]
+    if 300 <= response.status_code < 400:
+        return response.get("Location", "")
+    return ""
+
+
+class SubmitOnceMixin:
+    """Safe against a double submit (issue 8): every POST form the view renders carries a one-time
+    token; the POST that succeeds (answers with a redirect) uses it up in the same transaction as
+    its writes (core.models.FormSubmission, a unique key: a second POST with the token waits for the
+    first, on SQLite and PostgreSQL, in any process, then finds it), and the same POST again
+    changes nothing: it goes where the first one led, with a message. A POST without a token is
+    processed as always (scripts, tests); a refused one (the form again) leaves its token unused.
+    Put it first in the bases, so it wraps the permission checks too."""
+
+    def dispatch(self, request, *args, **kwargs):
+        token = request.POST.get(ONCE_FIELD, "") if request.method == "POST" else ""
+        if token and _ONCE_TOKEN.fullmatch(token) and request.user.is_authenticated:
+            return self._dispatch_once(request, token, *args, **kwargs)
+        return _add_once_tokens(super().dispatch(request, *args, **kwargs))
+
+    def _dispatch_once(self, request, token, *args, **kwargs):
+        from core.models import FormSubmission
+
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    used = FormSubmission.objects.create(
+                        token=token, user_id=request.user.pk, path=request.path[:300], created_at=clock.now()
+                    )
+            except IntegrityError:
+                first = FormSubmission.objects.filter(token=token, user_id=request.user.pk).first()
+                messages.info(request, ONCE_MESSAGE)
+                return redirect((first.result_url if first else "") or request.path)
+            response = super().dispatch(request, *args, **kwargs)
+            url = _success_url(response)
+            if url:
+                used.result_url = url[:500]
+                used.save(update_fields=["result_url"])
+            else:
+                used.delete()  # refused: the form again, the token unused
+        return _add_once_tokens(response)

@@ -14,7 +14,14 @@ from django.views import View
 
 from core import clock, scoping
 from core.excel import xlsx_response
-from core.views import PermissionRequiredMixin, ScopedListView, ServiceFormView, _attach_errors, list_query
+from core.views import (
+    PermissionRequiredMixin,
+    ScopedListView,
+    ServiceFormView,
+    SubmitOnceMixin,
+    _attach_errors,
+    list_query,
+)
 from documents import builders, exports, forms, selectors, services
 from documents.models import DocumentKind, IssuedDocument
 
@@ -202,7 +209,7 @@ class _DraftMixin(PermissionRequiredMixin):
         return redirect(doc.get_absolute_url())
 
 
-class LetterCreateView(_DraftMixin, View):
+class LetterCreateView(SubmitOnceMixin, _DraftMixin, View):
     """交办函 for one unit: pick the issuer, a campaign (optional) and the recipient; the problems
     of that unit not yet in an issued 交办函 are listed with checkboxes."""
 
@@ -307,7 +314,7 @@ class LetterCreateView(_DraftMixin, View):
         return self.show(request, request.POST, create_form=form)
 
 
-class OrderCreateView(_DraftMixin, View):
+class OrderCreateView(SubmitOnceMixin, _DraftMixin, View):
     """督办单 for one overdue problem (linked from the problem: ?problem=<pk>)."""
 
     template_name = "documents/order_create.html"
@@ -375,7 +382,7 @@ class OrderCreateView(_DraftMixin, View):
         return self.show(request, problem, form, issuers)
 
 
-class BulletinCreateView(_DraftMixin, View):
+class BulletinCreateView(SubmitOnceMixin, _DraftMixin, View):
     """督查通报 for a period over the user's scope (problems and campaigns the user may see)."""
 
     template_name = "documents/draft_form.html"
@@ -432,7 +439,7 @@ def _months_back(day, months: int):
     return day.replace(year=y, month=m, day=1)
 
 
-class ReportCreateView(_DraftMixin, View):
+class ReportCreateView(SubmitOnceMixin, _DraftMixin, View):
     """整改情况报告 for a unit (with its subtree) or a campaign (?unit=<pk> / ?campaign=<pk>)."""
 
     template_name = "documents/draft_form.html"

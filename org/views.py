@@ -24,7 +24,14 @@ from django.views.generic import FormView
 
 from core import clock, excel, scoping
 from core.middleware import client_ip
-from core.views import PermissionRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView, _message
+from core.views import (
+    PermissionRequiredMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    SubmitOnceMixin,
+    _message,
+)
 from org import imports, services
 from org.choices import UnitKind
 from org.forms import (
@@ -228,7 +235,7 @@ class UnitDetailView(PermissionFirstMixin, ScopedDetailView):
         return ctx
 
 
-class UnitCreateView(PermissionFirstMixin, ServiceFormView):
+class UnitCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
     form_class = UnitCreateForm
     permission = "org.add_unit"
     template_name = "org/unit_form.html"
@@ -394,7 +401,7 @@ class UserDetailView(PermissionFirstMixin, ScopedDetailView):
         return ctx
 
 
-class UserCreateView(PermissionFirstMixin, ServiceFormView):
+class UserCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
     form_class = UserCreateForm
     permission = "org.add_user"
     template_name = "org/user_form.html"

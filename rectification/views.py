@@ -166,7 +166,7 @@ class ProblemDocxView(_ExportMixin, View):
 # --- create and import ---------------------------------------------------------------------------
 
 
-class ProblemCreateView(PermissionRequiredMixin, FormView):
+class ProblemCreateView(core_views.SubmitOnceMixin, PermissionRequiredMixin, FormView):
     permission = "rectification.add_problem"
     template_name = "rectification/problem_form.html"
     form_class = forms.ProblemForm

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import clock
-from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors
+from core.views import PermissionRequiredMixin, ServiceActionView, SubmitOnceMixin, _attach_errors
 from reporting import selectors, services
 from reporting.forms import AttachmentForm, ReportForm
 from reporting.models import ProgressReport
@@ -30,7 +30,7 @@ class AssignmentReporterMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ReportCreateView(AssignmentReporterMixin, FormView):
+class ReportCreateView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
     template_name = "reporting/report_form.html"
     form_class = ReportForm
 

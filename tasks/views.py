@@ -13,6 +13,7 @@ from core.views import (
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
+    SubmitOnceMixin,
 )
 from org.selectors import picker_units
 from tasks import exports, imports, selectors, services
@@ -21,7 +22,7 @@ from tasks.forms import DirectiveForm, SavedFilterForm, TaskImportForm
 from tasks.models import Directive, SavedFilter, Task
 
 
-class TaskDetailView(ScopedDetailView):
+class TaskDetailView(SubmitOnceMixin, ScopedDetailView):  # its forms (交办) carry a token
     """任务详情: everything about one task and the actions its viewer may take, loaded by
     tasks.selectors_detail.task_detail in a constant number of queries."""
 
@@ -204,7 +205,7 @@ class DirectiveListView(ScopedListView):
         return ctx
 
 
-class DirectiveCreateView(ServiceFormView):
+class DirectiveCreateView(SubmitOnceMixin, ServiceFormView):
     permission = "tasks.add_directive"
     form_class = DirectiveForm
     template_name = "tasks/directive_create.html"

@@ -57,7 +57,7 @@ class CheckedFormView(core_views.CheckedFormView):
 # --- task: create, edit ---------------------------------------------------------------------------
 
 
-class TaskCreateView(PermissionRequiredMixin, FormView):
+class TaskCreateView(core_views.SubmitOnceMixin, PermissionRequiredMixin, FormView):
     permission = "tasks.add_task"
     template_name = "tasks/task_form.html"
     form_class = task_forms.TaskForm
@@ -193,7 +193,7 @@ class TaskReviewView(CheckedFormView):
         return self.object
 
 
-class TaskAssignView(ServiceActionView):
+class TaskAssignView(core_views.SubmitOnceMixin, ServiceActionView):
     model = Task
     permission = "tasks.view_task"
     success_message = "已交办，承办单位将收到待签收提醒"
@@ -202,7 +202,7 @@ class TaskAssignView(ServiceActionView):
         services.task_assign(actor=self.request.user, task=self.object)
 
 
-class TaskDecomposeView(PermissionRequiredMixin, TemplateView):
+class TaskDecomposeView(core_views.SubmitOnceMixin, PermissionRequiredMixin, TemplateView):
     permission = "tasks.view_task"
     template_name = "tasks/task_decompose.html"
 
@@ -334,7 +334,7 @@ class AssignmentReturnView(AssignmentFormView):
         )
 
 
-class ExtensionRequestView(AssignmentFormView):
+class ExtensionRequestView(core_views.SubmitOnceMixin, AssignmentFormView):
     form_class = task_forms.ExtensionRequestForm
     page_title = "申请延期"
     submit_label = "提交延期申请"
@@ -450,7 +450,7 @@ class TaskChangeFormView(CheckedFormView):
         rules.check_change_task(self.request.user, self.object)
 
 
-class MilestoneCreateView(TaskChangeFormView):
+class MilestoneCreateView(core_views.SubmitOnceMixin, TaskChangeFormView):
     form_class = task_forms.MilestoneForm
     page_title = "新增时间节点"
     submit_label = "保存节点"
@@ -501,7 +501,7 @@ class TaskEmergencyEndView(ServiceActionView):
         services.task_end_emergency(actor=self.request.user, task=self.object)
 
 
-class IndicatorCreateView(TaskChangeFormView):
+class IndicatorCreateView(core_views.SubmitOnceMixin, TaskChangeFormView):
     form_class = task_forms.IndicatorForm
     page_title = "新增指标"
     submit_label = "保存指标"

@@ -3,6 +3,25 @@ document.addEventListener("click", function (e) {
   var el = e.target.closest("[data-confirm]");
   if (el && !window.confirm(el.getAttribute("data-confirm"))) { e.preventDefault(); }
 });
+// A form posts once: its submit buttons are disabled once it goes (after the browser has taken the
+// clicked button's name/value); the one-time token (core.views.SubmitOnceMixin) covers the rest.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  if (e.defaultPrevented || (form.method || "").toLowerCase() !== "post" || form.target === "_blank") { return; }
+  window.setTimeout(function () {
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (b) {
+      b.disabled = true;
+      b.setAttribute("data-once-disabled", "");
+    });
+  }, 0);
+});
+// back to a page from the browser's cache: its buttons work again
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("[data-once-disabled]").forEach(function (b) {
+    b.disabled = false;
+    b.removeAttribute("data-once-disabled");
+  });
+});
 document.addEventListener("change", function (e) {
   var el = e.target.closest("[data-autosubmit]");
   if (el && el.form) { el.form.requestSubmit(); }

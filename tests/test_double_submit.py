@@ -1,0 +1,146 @@
+"""Issue 8, double submit: the same create request twice changes nothing the second time.
+
+Every create form a SubmitOnceMixin view renders carries a one-time token (`_once`); the first
+POST uses it up, the same POST again (a double click, a resent request) creates nothing and goes
+where the first one led with "该表单已提交，未重复创建". A POST without a token (scripts, older
+tests, the e2e walks) is processed as before.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from core.testing import make_task
+from core.views import ONCE_MESSAGE
+from rectification.models import Problem
+from rectification.tests.test_views_create_import import form_data as problem_data
+from reporting.models import ProgressReport
+from tasks import services as tsvc
+from tasks.models import Assignment, Milestone, Task
+from tasks.tests.test_actions import _task_post
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'name="_once" value="([0-9a-f]{32})"')
+
+
+def _token(page) -> str:
+    found = TOKEN.findall(page.content.decode())
+    assert found, "the rendered form carries no one-time token"
+    return found[-1]
+
+
+def _decompose(org):
+    parent = make_task(org, lead="city_a", days=90)
+    data = {
+        "org_unit": org.units["city_a"].pk,
+        "assign": "on",
+        "rows-TOTAL_FORMS": "1",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "1",
+        "rows-MAX_NUM_FORMS": "30",
+        "rows-0-title": "甲一县落实",
+        "rows-0-lead_unit": org.units["county_a"].pk,
+        "rows-0-due_date": parent.due_date.isoformat(),
+        "rows-0-weight": "1",
+    }
+    url = reverse("tasks:task_decompose", args=[parent.pk])
+    return "city_a_head", url, url, data, lambda: Task.objects.filter(parent=parent).count()
+
+
+def _create(org):
+    url = reverse("tasks:task_create")
+    return "prov_supervisor", url, url, _task_post(org), Task.objects.count
+
+
+def _assign(org):
+    task = make_task(org, assign=False, lead="county_a")
+    return (
+        "prov_supervisor",
+        task.get_absolute_url(),  # the 交办 button is on the task page
+        reverse("tasks:task_assign", args=[task.pk]),
+        {},
+        lambda: Assignment.objects.filter(task=task).count(),
+    )
+
+
+def _milestone(org):
+    task = make_task(org)
+    url = reverse("tasks:milestone_create", args=[task.pk])
+    data = {"title": "完成摸底", "due_date": task.due_date.isoformat()}
+    return "prov_supervisor", url, url, data, Milestone.objects.count
+
+
+def _report(org):
+    task = make_task(org, lead="county_a")
+    a = task.assignments.get()
+    tsvc.assignment_sign(actor=org.user("county_a_clerk"), assignment=a)
+    url = reverse("reporting:report_create", kwargs={"assignment_pk": a.pk})
+    return "county_a_clerk", url, url, {"progress": "30", "work_done": "已摸底"}, ProgressReport.objects.count
+
+
+def _problem(org):
+    url = reverse("rectification:problem_create")
+    return "prov_supervisor", url, url, problem_data(org), Problem.objects.count
+
+
+CASES = {
+    "分解": _decompose,
+    "新建任务": _create,
+    "交办": _assign,
+    "新增节点": _milestone,
+    "填报进展": _report,
+    "登记问题": _problem,
+}
+
+
+def _audit_count():
+    return AuditEvent.objects.exclude(action__startswith="auth.").count()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_same_post_twice_creates_once(org, login, case):
+    user, form_url, post_url, data, count = CASES[case](org)
+    client = login(org.user(user))
+    token = _token(client.get(form_url))
+    before, audits = count(), _audit_count()
+    first = client.post(post_url, {**data, "_once": token})
+    assert first.status_code == 302, first.content.decode()[:2000]
+    assert count() == before + 1
+    after_first = _audit_count()
+    assert after_first > audits
+    second = client.post(post_url, {**data, "_once": token})
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert count() == before + 1, "the second submit created another"
+    assert _audit_count() == after_first, "the second submit was audited as a change"
+    assert ONCE_MESSAGE in client.get(second["Location"]).content.decode()
+
+
+def test_without_a_token_a_post_is_processed_as_before(org, login):
+    """Scripts, the existing tests and the e2e walks post no token: nothing changes for them."""
+    _user, _form, url, data, count = _decompose(org)
+    client = login(org.user("city_a_head"))
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert count() == 2
+
+
+def test_a_refused_post_leaves_the_token_usable(org, login):
+    """The form again with an error: nothing was created, so the corrected form may go."""
+    _user, form_url, url, data, count = _decompose(org)
+    client = login(org.user("city_a_head"))
+    token = _token(client.get(form_url))
+    refused = client.post(url, {**data, "rows-0-title": "", "_once": token})
+    assert refused.status_code == 200 and count() == 0
+    assert TOKEN.search(refused.content.decode()), "the form shown again carries a token"
+    assert client.post(url, {**data, "_once": token}).status_code == 302
+    assert count() == 1
+
+
+def test_every_create_page_renders_a_token(org, login):
+    client = login(org.user("sysadmin"))
+    for name in ("org:unit_create", "org:user_create"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        _token(page)
