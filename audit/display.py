@@ -133,6 +133,9 @@ ACTION_IDS = {
     },
 }
 
+# values of list filters that are no model field (the ledgers' 预警灯 filter), as the filter shows them
+QUERY_VALUES = {"light": {"red": "红", "yellow": "黄", "green": "绿", "done": "已办结"}}
+
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -238,7 +241,8 @@ class _Entry:
         for key, values in parse_qs(text).items():
             field = _field(self.models, key.split("__")[0])
             label = str(field.verbose_name) if field and _has_own_name(field) else EXTRA_LABELS.get(key, key)
-            parts.append(f"{label}：{'、'.join(self.plain(field, v) for v in values)}")
+            words = QUERY_VALUES.get(key, {})
+            parts.append(f"{label}：{'、'.join(words.get(v) or self.plain(field, v) for v in values)}")
         return "；".join(parts)
 
     def rows(self) -> list[tuple[str, str, str, bool]]:

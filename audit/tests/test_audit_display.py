@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from audit import display
 from audit.models import AuditEvent
+from core import clock
 from core.testing import make_task
 from tasks import services as task_services
 
@@ -58,6 +59,23 @@ def test_task_edits_read_in_the_models_words(login, org):
     for raw in ("lead_unit", "co_units", ">level<", "major", "general", "职务", "上级单位", "<strong>title"):
         assert raw not in html.split("<tbody>")[1], raw
     assert child.pk
+
+
+def test_an_exports_filter_reads_in_words(login, org):
+    from tasks.exports import task_export
+    from tasks.models import Task
+
+    lead = org.units["county_a"]
+    query = f"level=major&light=red&lead_unit={lead.pk}&q=%E5%8C%BB"
+    task_export(
+        actor=org.user("prov_supervisor"), queryset=Task.objects.none(), today=clock.today(), query=query
+    )
+    html = login(org.user("auditor")).get(LIST, {"action": "tasks.task.exported"}).content.decode()
+    assert (
+        f"<strong>筛选条件</strong>：等级：重大；预警灯：红；牵头单位：{lead.display_name}；关键词：医"
+        in html
+    )
+    assert "<strong>行数</strong>：0" in html
 
 
 def test_every_entry_of_the_demo_reads_in_words(settings, tmp_path):
