@@ -144,3 +144,69 @@ def test_every_create_page_renders_a_token(org, login):
         page = client.get(reverse(name))
         assert page.status_code == 200, name
         _token(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_posting_the_same_form_at_once_create_once(monkeypatch):
+    """Two workers (two connections, as two gunicorn processes have) get the same 分解 at the same
+    moment: the second waits on the token of the first, then goes where it led."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.test import Client
+
+    from core.testing import build_org
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite test database lives in memory; on a file BEGIN IMMEDIATE serializes writers")
+    org = build_org()
+    user, form_url, url, data, count = _decompose(org)
+    first = Client()
+    first.force_login(org.user(user))
+    token = _token(first.get(form_url))
+    entered, gate, real = threading.Event(), threading.Event(), tsvc.task_decompose
+
+    def slow(**kwargs):
+        entered.set()
+        gate.wait(10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(tsvc, "task_decompose", slow)
+    answers = {}
+
+    def post(i, client):
+        try:
+            answers[i] = client.post(url, {**data, "_once": token})
+        finally:
+            connection.close()
+
+    second = Client()
+    second.force_login(org.user(user))
+    t1 = threading.Thread(target=post, args=(1, first))
+    t1.start()
+    assert entered.wait(10)
+    t2 = threading.Thread(target=post, args=(2, second))
+    t2.start()
+    time.sleep(0.5)
+    assert t2.is_alive(), "the second request did not wait for the first"
+    gate.set()
+    t1.join(20)
+    t2.join(20)
+    assert answers[1].status_code == answers[2].status_code == 302
+    assert answers[2]["Location"] == answers[1]["Location"]
+    assert count() == 1
+
+
+def test_used_tokens_are_swept_after_a_week(org, login):
+    from core import clock
+    from core.models import FormSubmission
+    from core.tasks import sweep_form_tokens
+
+    user, form_url, url, data, _count = _decompose(org)
+    client = login(org.user(user))
+    client.post(url, {**data, "_once": _token(client.get(form_url))})
+    assert FormSubmission.objects.count() == 1
+    assert sweep_form_tokens() == 0
+    clock.travel(days=8)
+    assert sweep_form_tokens() == 1 and not FormSubmission.objects.exists()
