@@ -17,7 +17,7 @@ from documents.gbt9704 import chinese_date
 from org.models import PATH_WIDTH, Unit
 from rectification.choices import ProblemStatus
 from rectification.models import Problem, ProblemEvent
-from rectification.selectors import StatRow, statistics
+from rectification.selectors import StatRow, overdue_q, statistics
 from tasks import workdays
 
 CN_NUM = "一二三四五六七八九十"
@@ -215,8 +215,7 @@ def bulletin(
 
     late_units = "、".join(f"{short(r)}（逾期{r.overdue}条）" for r in black)
     typical = list(
-        problems.exclude(status=ProblemStatus.CLOSED)
-        .filter(deadline__lt=today)
+        problems.filter(overdue_q(today))  # 逾期: open, past the deadline, not reported (docs/rules.md)
         .select_related("org_unit")
         .order_by("deadline", "pk")[:3]
     )
