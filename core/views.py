@@ -352,6 +352,7 @@ class SubmitOnceMixin:
     first, on SQLite and PostgreSQL, in any process, then finds it), and the same POST again
     changes nothing: it goes where the first one led, with a message. A POST without a token is
     processed as always (scripts, tests); a refused one (the form again) leaves its token unused.
+    A view whose success is a page, not a redirect, sets `self.once_result_url`.
     Put it first in the bases, so it wraps the permission checks too."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -374,7 +375,8 @@ class SubmitOnceMixin:
                 messages.info(request, ONCE_MESSAGE)
                 return redirect((first.result_url if first else "") or request.path)
             response = super().dispatch(request, *args, **kwargs)
-            url = _success_url(response)
+            # a success shown in place (a new account's one-time password) names where a resend goes
+            url = _success_url(response) or getattr(self, "once_result_url", "")
             if url:
                 used.result_url = url[:500]
                 used.save(update_fields=["result_url"])

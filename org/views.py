@@ -426,6 +426,7 @@ class UserCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
             account = services.user_create(actor=self.request.user, must_change_password=True, **data)
         except (ValidationError, PermissionDenied) as exc:
             return self._service_error(form, exc)
+        self.once_result_url = reverse("org:user_detail", args=[account.pk])  # where a resend goes
         # the initial password is shown once, on this response only (never stored in a message/cookie)
         return render(
             self.request,
