@@ -249,14 +249,16 @@ def emergency_window(assignment: Assignment) -> tuple[dt.date, dt.date] | None:
 
 def next_report_period(assignment: Assignment, today: dt.date, summary: PeriodSummary | None = None):
     """The period the next report is for: the oldest one without a report (so a missed period is
-    filled, never skipped), else the current one. Returns (start, end)."""
+    filled, never skipped), else the current one. Returns (start, end) — the whole period, as the
+    form's table of periods shows it (a weekly period begun today is 12-02～12-08, not 12-02 to
+    today); a report filed on day one of a period still belongs to it."""
     summary = summary or report_periods(assignment, today)
     for p in summary.periods:
         if p.report is None:
-            return p.start, min(p.end, today) if p.end >= today else p.end
+            return p.start, p.end
     if summary.periods:
         last = summary.periods[-1]
-        return last.start, min(last.end, today)
+        return last.start, last.end
     return today, today
 
 
@@ -536,9 +538,7 @@ def assignments_visible(user):
 
 def assignment_for(user, pk: int) -> Assignment | None:
     """An assignment the user can see (`assignments_visible`), or None."""
-    return (
-        assignments_visible(user).select_related("task", "unit", "org_unit").filter(pk=pk).first()
-    )
+    return assignments_visible(user).select_related("task", "unit", "org_unit").filter(pk=pk).first()
 
 
 def reports_visible(user):
