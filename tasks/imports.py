@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from core import excel, scoping
 from core.services import require
+from core.validators import sane_date
 from org.models import Unit
 from tasks import services
 from tasks.choices import Cadence, TaskLevel
@@ -133,14 +135,15 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
             co_units.append(unit)
     data["co_units"] = co_units
 
-    try:
-        data["start_date"] = excel.as_date(v.get("开始日期"))
-    except ValueError as exc:
-        errors.add(n, f"开始日期：{exc}")
-    try:
-        data["due_date"] = excel.as_date(v.get("完成时限"))
-    except ValueError as exc:
-        errors.add(n, f"完成时限：{exc}")
+    for key, header in (("start_date", "开始日期"), ("due_date", "完成时限")):
+        try:
+            data[key] = excel.as_date(v.get(header))
+            sane_date(data[key])
+        except ValueError as exc:
+            errors.add(n, f"{header}：{exc}")
+        except ValidationError as exc:
+            errors.add(n, f"{header}：{'；'.join(exc.messages)}")
+            data.pop(key, None)
 
     workdays_text = excel.cell_text(v.get("工作日数"))
     data["due_in_workdays"] = None

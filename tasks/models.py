@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet
+from core.validators import past_date, sane_date
 from tasks.choices import (
     AssignmentRole,
     Cadence,
@@ -27,7 +28,7 @@ class Directive(ScopedModel):
     title = models.CharField("标题", max_length=200)
     doc_number = models.CharField("文号", max_length=60, blank=True)
     issuer = models.CharField("发文/部署机关", max_length=100)
-    issued_on = models.DateField("日期")
+    issued_on = models.DateField("日期", validators=[sane_date])
     text = models.TextField("内容摘要", blank=True)
 
     class Meta:
@@ -118,13 +119,13 @@ class Task(ScopedModel):
         settings.AUTH_USER_MODEL, verbose_name="责任人", blank=True, related_name="responsible_tasks"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    start_date = models.DateField("开始日期")
-    due_date = models.DateField("完成时限")
+    start_date = models.DateField("开始日期", validators=[sane_date])
+    due_date = models.DateField("完成时限", validators=[sane_date])
     due_in_workdays = models.PositiveSmallIntegerField("时限（工作日）", null=True, blank=True)
     goals = models.TextField("工作目标", blank=True)
     cadence = models.CharField("报告频次", max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
-    emergency_from = models.DateField("应急日报起", null=True, blank=True)
-    emergency_until = models.DateField("应急日报止", null=True, blank=True)
+    emergency_from = models.DateField("应急日报起", null=True, blank=True, validators=[sane_date])
+    emergency_until = models.DateField("应急日报止", null=True, blank=True, validators=[sane_date])
     emergency_reason = models.CharField("应急事由", max_length=200, blank=True)
     weight = models.PositiveSmallIntegerField("权重", default=1, help_text="在上级任务进度中的权重")
     status = models.CharField("状态", max_length=24, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
@@ -177,7 +178,7 @@ class PartyReview(models.Model):
 
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="party_review")
     meeting_kind = models.CharField("会议类型", max_length=20, choices=ReviewMeetingKind.choices)
-    meeting_date = models.DateField("会议日期")
+    meeting_date = models.DateField("会议日期", validators=[past_date])
     meeting_title = models.CharField("会议名称", max_length=100, blank=True)
     conclusion = models.CharField("审议结论", max_length=20, choices=ReviewConclusion.choices)
     notes = models.TextField("审议意见", blank=True)
@@ -197,7 +198,7 @@ class Milestone(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField("节点名称", max_length=120)
-    due_date = models.DateField("节点时限")
+    due_date = models.DateField("节点时限", validators=[sane_date])
     done_on = models.DateField("完成日期", null=True, blank=True)
     evidence_note = models.CharField("完成说明", max_length=200, blank=True)
     sort_order = models.IntegerField(default=0)
@@ -275,10 +276,10 @@ class Assignment(ScopedModel):
     cadence = models.CharField("报告频次", max_length=12, choices=Cadence.choices, default=Cadence.WEEKLY)
     # 应急 (R-RPT-1): the task's special period, copied here like the cadence so lights and report
     # periods are computed from the assignment's own row.
-    emergency_from = models.DateField("应急日报起", null=True, blank=True)
-    emergency_until = models.DateField("应急日报止", null=True, blank=True)
-    start_date = models.DateField("开始日期")
-    due_date = models.DateField("完成时限")
+    emergency_from = models.DateField("应急日报起", null=True, blank=True, validators=[sane_date])
+    emergency_until = models.DateField("应急日报止", null=True, blank=True, validators=[sane_date])
+    start_date = models.DateField("开始日期", validators=[sane_date])
+    due_date = models.DateField("完成时限", validators=[sane_date])
     progress = models.PositiveSmallIntegerField("进度%", default=0)
     last_report_on = models.DateField("最近报告日期", null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -340,7 +341,7 @@ class ExtensionRequest(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
     reason = models.TextField("延期理由")
     old_due_date = models.DateField("原时限")
-    new_due_date = models.DateField("申请延至")
+    new_due_date = models.DateField("申请延至", validators=[sane_date])
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
