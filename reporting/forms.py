@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from reporting.filetypes import ALLOWED_TEXT
+from reporting.services import drop_message
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +64,13 @@ class ReportForm(forms.Form):
     next_steps = forms.CharField(
         label="下步计划", required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
     )
+    drop_reason = forms.CharField(
+        label="进度下降原因",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        error_messages={"max_length": "进度下降原因不能超过%(limit_value)d个字"},
+    )
     files = MultipleFileField(label="附件")
     also = forms.ModelMultipleChoiceField(
         label="同时用于本专班的其他任务（本期）",
@@ -71,9 +79,14 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, indicators=(), siblings=None, **kwargs):
+    def __init__(self, *args, indicators=(), siblings=None, last_progress=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = _files_help()
+        self.last_progress = last_progress
+        if last_progress is None:
+            del self.fields["drop_reason"]
+        else:
+            self.fields["drop_reason"].help_text = f"进度低于上次报告（{last_progress}%）时必填，说明原因"
         self.indicator_fields = []
         for ind in indicators:
             name = f"indicator_{ind.pk}"
@@ -99,6 +112,14 @@ class ReportForm(forms.Form):
             )
         else:
             del self.fields["also"]
+
+    def clean(self):
+        data = super().clean()
+        progress, last = data.get("progress"), self.last_progress
+        if last is not None and progress is not None and progress < last:
+            if not (data.get("drop_reason") or "").strip():
+                self.add_error("drop_reason", drop_message(last, progress))
+        return data
 
     @property
     def required_count(self) -> int:

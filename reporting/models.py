@@ -85,6 +85,9 @@ class Attachment(ScopedModel):
     storage_name = models.CharField(max_length=200, unique=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+    # a file given earlier (a report's attachment) that the unit picked as 办结佐证 when applying for
+    # completion, so it need not upload the same PDF again
+    used_as_evidence = models.BooleanField("用作办结佐证", default=False)
 
     class Meta:
         verbose_name = "附件"
@@ -95,3 +98,12 @@ class Attachment(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("reporting:attachment_download", args=[self.pk])
+
+    @property
+    def is_evidence(self) -> bool:
+        """The Python twin of EVIDENCE."""
+        return self.purpose == "evidence" or self.used_as_evidence
+
+
+# 办结佐证 of an assignment: uploaded as such, or an earlier file picked as such (Attachment.is_evidence)
+EVIDENCE = models.Q(purpose="evidence") | models.Q(used_as_evidence=True)

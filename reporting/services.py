@@ -24,6 +24,11 @@ from tasks.models import Assignment, Milestone, TaskEvent
 from tasks.services import task_rollup
 
 
+def drop_message(last: int, progress: int) -> str:
+    """The error when a report lowers the progress without saying why."""
+    return f"进度由上次报告的{last}%降至{progress}%，请填写进度下降原因"
+
+
 def can_report(user: User, assignment: Assignment) -> bool:
     """The receiving unit's own clerks and heads report (the same receiving-side rule as signing,
     tasks.rules.check_receiving_side); so do members of the task's 专班 (R-TSK-4)."""
@@ -48,7 +53,9 @@ def report_submit(
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     files=(),
+    drop_reason: str = "",
 ) -> ProgressReport:
+    """A progress below the last report's needs `drop_reason`, kept on the timeline."""
     if not can_report(actor, assignment):
         raise PermissionDenied("您无权为该任务填报进展")
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -58,6 +65,11 @@ def report_submit(
         raise ValidationError({"progress": "进度须在0到100之间"})
     if not work_done.strip():
         raise ValidationError({"work_done": "请填写工作进展"})
+    previous = assignment.reports.order_by("-submitted_at", "-id").first()
+    drop_reason = (drop_reason or "").strip()
+    dropped = previous is not None and progress < previous.progress
+    if dropped and not drop_reason:
+        raise ValidationError({"drop_reason": drop_message(previous.progress, progress)})
     today = clock.today()
     last = assignment.reports.order_by("-period_end").first()
     period_start = period_start or (last.period_end + dt.timedelta(days=1) if last else assignment.start_date)
@@ -106,17 +118,16 @@ def report_submit(
         kind=EventKind.REPORTED,
         actor=actor,
         at=report.submitted_at,
-        note=f"进度{progress}%：{work_done[:80]}",
+        note=(
+            f"进度由{previous.progress}%降至{progress}%，下降原因：{drop_reason}；{work_done[:80]}"
+            if dropped
+            else f"进度{progress}%：{work_done[:80]}"
+        ),
     )
-    record(
-        actor=actor,
-        action="reporting.report.submitted",
-        obj=report,
-        changes={
-            "progress": progress,
-            "period": f"{period_start}~{period_end}",
-        },
-    )
+    changes = {"progress": progress, "period": f"{period_start}~{period_end}"}
+    if dropped:
+        changes["drop_reason"] = drop_reason
+    record(actor=actor, action="reporting.report.submitted", obj=report, changes=changes)
     task_rollup(task=task)
     notify(
         recipients=users_with_perm_at(assignment.unit, "reporting.approve_progressreport"),

@@ -41,6 +41,8 @@ class ReportCreateView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
         self.summary = selectors.report_periods(self.assignment, today)
         self.period = selectors.next_report_period(self.assignment, today, self.summary)
         self.last = self.assignment.reports.order_by("-period_end", "-submitted_at").first()
+        previous = self.assignment.reports.order_by("-submitted_at", "-id").first()
+        self.last_progress = previous.progress if previous else None
         self.indicators = list(self.assignment.task.indicators.all())
         self.siblings = selectors.sibling_assignments(self.request.user, self.assignment)
 
@@ -49,6 +51,7 @@ class ReportCreateView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["indicators"] = self.indicators
         kwargs["siblings"] = self.siblings
+        kwargs["last_progress"] = self.last_progress
         return kwargs
 
     def get_initial(self):
@@ -87,6 +90,7 @@ class ReportCreateView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
                 work_done=data["work_done"],
                 difficulties=data["difficulties"],
                 next_steps=data["next_steps"],
+                drop_reason=data.get("drop_reason") or "",
                 indicator_values=form.indicator_values(),
                 period_start=self.period[0],
                 period_end=self.period[1],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 
+from core.validators import sane_date
 from org.forms import ExcelImportForm, SearchableUnits, acting_unit_field
 from tasks.models import Directive
 
@@ -177,8 +179,8 @@ class TaskForm(StyledForm):
     responsible_persons = PersonsField(
         label="责任人", required=False, help_text="填写姓名或账号，多人用逗号分隔"
     )
-    start_date = _date("开始日期")
-    due_date = _date("完成时限", required=False)
+    start_date = _date("开始日期", validators=[sane_date])
+    due_date = _date("完成时限", required=False, validators=[sane_date])
     due_in_workdays = forms.IntegerField(
         label="或：N个工作日内",
         required=False,
@@ -295,7 +297,7 @@ class TaskForm(StyledForm):
 
 class PartyReviewForm(StyledForm):
     meeting_kind = forms.ChoiceField(label="会议类型")
-    meeting_date = _date("会议日期")
+    meeting_date = _date("会议日期")  # the service says "不能晚于今天"; the model refuses < 2000
     meeting_title = _text("会议名称", required=False, max_length=100)
     conclusion = forms.ChoiceField(label="审议结论", widget=forms.RadioSelect)
     notes = _text("审议意见", required=False, rows=3)
@@ -318,7 +320,7 @@ class DecomposeRowForm(StyledForm):
         required=False,
         error_messages={"invalid_choice": "只能分解到本单位或下级单位"},
     )
-    due_date = _date("完成时限", required=False)
+    due_date = _date("完成时限", required=False, validators=[sane_date])
     weight = forms.IntegerField(
         label="权重",
         required=False,
@@ -358,6 +360,34 @@ class DecomposeForm(StyledForm):
         self.fields["org_unit"].choices = [(u.pk, u.name) for u in units]
 
 
+class TaskAssignForm(StyledForm):
+    """交办 to units of the user's choosing: any unit in scope, every level (越级交办)."""
+
+    lead_unit = IndentedUnitField(
+        label="牵头单位",
+        queryset=None,
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": "牵头单位须在您的管辖范围内"},
+    )
+    units = IndentedUnitMultipleField(
+        label="增加承办单位（配合）",
+        queryset=None,
+        required=False,
+        help_text="可选您管辖范围内任意层级的单位，如直接选两个县（越级交办）；输入名称搜索，可多选",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"invalid_choice": "所选单位不在您的管辖范围内"},
+    )
+
+    def __init__(self, *args, units=None, lead_fixed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        if lead_fixed:
+            del self.fields["lead_unit"]
+        else:
+            self.fields["lead_unit"].queryset = units
+
+
 class ReasonForm(StyledForm):
     reason = _text("理由", rows=3, max_length=1000)
 
@@ -368,7 +398,7 @@ class ReasonForm(StyledForm):
 
 
 class ExtensionRequestForm(StyledForm):
-    new_due_date = _date("申请延至")
+    new_due_date = _date("申请延至", validators=[sane_date])
     reason = _text("延期理由", rows=3, max_length=1000)
 
 
@@ -384,18 +414,36 @@ class DecisionForm(StyledForm):
 
 class CompletionRequestForm(StyledForm):
     note = _text("办结说明", rows=4, max_length=2000)
+    reuse = forms.ModelMultipleChoiceField(
+        label="沿用已报送的材料作佐证",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="本单位在进展报告中已上传的文件，勾选即作为办结佐证，无需重复上传",
+        error_messages={"invalid_choice": "所选文件不是本单位为该任务报送的材料，请重新选择"},
+    )
+
+    def __init__(self, *args, reusable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reusable is None or not reusable.exists():
+            del self.fields["reuse"]
+            return
+        self.fields["reuse"].queryset = reusable
+        self.fields["reuse"].label_from_instance = lambda att: (
+            f"{att.original_name}（{timezone.localtime(att.uploaded_at):%Y-%m-%d}随进展报告上传）"
+        )
 
 
 class MilestoneForm(StyledForm):
     title = _text("节点名称", max_length=120)
-    due_date = _date("节点时限")
+    due_date = _date("节点时限", validators=[sane_date])
 
 
 class EmergencyForm(StyledForm):
     """应急 (R-RPT-1): a date range in which the task is reported daily."""
 
-    start = _date("起始日期")
-    end = _date("结束日期")
+    start = _date("起始日期", validators=[sane_date])
+    end = _date("结束日期", validators=[sane_date])
     reason = _text("应急事由", max_length=200, help_text="如：突发公共卫生事件应急响应期间")
 
 

@@ -101,14 +101,25 @@ def gate_refusal(chain: list, reviews: dict) -> str:
     return ""
 
 
-def check_assign(actor, task, chain: list, reviews: dict, pending_units: list) -> None:
-    """pending_units: lead/co-operating units with no open assignment yet (new or returned)."""
-    require(actor, "tasks.assign_task", task.org_unit, "您无权交办该任务")
+def check_assign_units(actor, task, chain: list, reviews: dict) -> None:
+    """交办 to units the actor chooses (the 交办 form): any unit in the actor's scope, at any level
+    (越级交办), or a city that then decomposes it."""
+    require(
+        actor,
+        "tasks.assign_task",
+        task.org_unit,
+        f"您无权交办该任务：只有创建单位（{task.org_unit.display_name}）有交办权限的人员可以交办",
+    )
     refusal = gate_refusal(chain, reviews)
     if refusal:
         raise ValidationError(refusal)
     if task.status == TaskStatus.COMPLETED:
         raise ValidationError("任务已办结")
+
+
+def check_assign(actor, task, chain: list, reviews: dict, pending_units: list) -> None:
+    """pending_units: lead/co-operating units with no open assignment yet (new or returned)."""
+    check_assign_units(actor, task, chain, reviews)
     if not pending_units:
         raise ValidationError("任务已交办，没有需要交办的单位")
 
@@ -129,6 +140,14 @@ def decompose_units(actor, task, assignments: list) -> list:
     return units
 
 
+def decompose_refusal(actor, task, assignments: list) -> str:
+    """Why `actor` may not decompose `task`, as the unit it would most likely act for: the
+    assigned unit it belongs to, else the creating unit."""
+    own = [a.unit for a in assignments if actor.unit_id and actor.unit.is_descendant_of(a.unit)]
+    unit = own[0] if own else task.org_unit
+    return reason(check_decompose, actor, task, unit, assignments)
+
+
 def check_decompose(actor, task, org_unit, assignments: list) -> None:
     if task.status == TaskStatus.COMPLETED:
         raise ValidationError("任务已办结，不能再分解")
@@ -140,8 +159,9 @@ def check_decompose(actor, task, org_unit, assignments: list) -> None:
         raise ValidationError("该任务已退回或已申请办结，不能再分解")
     if not is_creator and not (actor.unit_id and actor.unit.is_descendant_of(org_unit)):
         raise PermissionDenied(f"只有承办单位（{org_unit.display_name}）的人员可以以该单位分解任务")
-    require(actor, "tasks.add_task", org_unit, "您无权以该单位分解任务")
-    require(actor, "tasks.assign_task", org_unit, "您无权以该单位交办任务")
+    message = f"您无权以{org_unit.display_name}分解任务：须有在该单位创建并交办任务的权限"
+    require(actor, "tasks.add_task", org_unit, message)
+    require(actor, "tasks.assign_task", org_unit, message)
 
 
 # --- assignment lifecycle -----------------------------------------------------------------------

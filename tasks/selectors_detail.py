@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from core import scoping
 from reporting.models import Attachment, ProgressReport
 from tasks import lights, rules
-from tasks.choices import ExtensionStatus
+from tasks.choices import ExtensionStatus, TaskStatus
 from tasks.models import Assignment, ExtensionRequest, Milestone, PartyReview, Task, TaskEvent
 
 # Descendants of a task at any depth, in one query portable to SQLite and PostgreSQL.
@@ -69,6 +69,7 @@ class TaskDetail:
     decompose_units: list
     pending_units: list
     emergency: dict | None = None  # the 应急 window's state: current / ahead / past
+    refusals: dict = field(default_factory=dict)  # 交办/分解 refused: the rule's reason, for the page
 
 
 def detail_queryset():
@@ -173,7 +174,7 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
     for a in assignments:
         a.task = task
         reports = list(a.reports.all())
-        evidence = [att for att in a.attachments.all() if att.purpose == "evidence"]
+        evidence = [att for att in a.attachments.all() if att.is_evidence]
         extensions = list(a.extensions.all())
         row = AssignmentRow(
             assignment=a,
@@ -200,8 +201,10 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
         "emergency": rules.allowed(rules.check_change_task, user, task),
         "emergency_end": rules.allowed(rules.check_end_emergency, user, task, today),
     }
+    task_actions["assign_units"] = rules.allowed(rules.check_assign_units, user, task, chain, reviews)
     decompose_units = rules.decompose_units(user, task, pending_status)
     task_actions["decompose"] = bool(decompose_units)
+    refusals = _refusals(user, task, task_actions, chain, reviews, pending_status, gate)
     lead_row = next((r for r in rows if r.assignment.unit_id == task.lead_unit_id), None)
     lead = lead_row.assignment if lead_row else None
     for ms in milestones:
@@ -241,7 +244,26 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
         decompose_units=decompose_units,
         pending_units=pending_units,
         emergency=_emergency_state(task, today),
+        refusals=refusals,
     )
+
+
+def _refusals(user, task, task_actions, chain, reviews, assignments, gate) -> dict:
+    """Why 交办 / 分解 is refused, for a viewer who could expect to do it: one with a 交办 permission
+    somewhere, or a member of a unit the task was assigned to. Nothing once the task is finished."""
+    if task.status == TaskStatus.COMPLETED:
+        return {}
+    in_assigned = bool(user.unit_id) and any(user.unit.is_descendant_of(a.unit) for a in assignments)
+    if not (in_assigned or scoping.has_any(user, "tasks.assign_task")):
+        return {}
+    out = {}
+    if not task_actions["assign_units"]:
+        why = rules.reason(rules.check_assign_units, user, task, chain, reviews)
+        if why and why != gate:
+            out["交办"] = why
+    if not task_actions["decompose"]:
+        out["分解"] = rules.decompose_refusal(user, task, assignments)
+    return out
 
 
 def _emergency_state(task: Task, today: dt.date) -> dict | None:
@@ -255,7 +277,8 @@ def _emergency_state(task: Task, today: dt.date) -> dict | None:
 
 def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool) -> None:
     a = row.assignment
-    has_evidence = bool(row.evidence)
+    # evidence uploaded, or files given with reports that the 申请办结 form lets the unit pick
+    has_evidence = bool(row.evidence) or bool(a.attachments.all())
     pending = next((e for e in row.extensions if e.status == ExtensionStatus.PENDING), None)
     checks = {
         "sign": (rules.check_sign, (user, a)),
@@ -277,7 +300,7 @@ def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool
     row.actions["upload_evidence"] = can_report
     # completion is blocked only by missing evidence: say so next to a disabled button
     if not has_evidence and rules.allowed(rules.check_request_completion, user, a, True):
-        row.blocked["request_completion"] = "申请办结须先上传佐证材料"
+        row.blocked["request_completion"] = "申请办结须先上传佐证材料（或随进展报告附上材料）"
 
 
 def _tree(root: Task, descendants: list[Task], today: dt.date) -> list[TreeNode]:

@@ -16,10 +16,12 @@ from audit.services import record
 from core import clock, scoping
 from core.models import next_in_sequence
 from core.services import model_update, require
+from core.validators import sane_date
 from notifications.models import Message
 from notifications.services import notify
 from org.models import Unit, User
 from org.selectors import users_with_perm_at
+from reporting.models import EVIDENCE
 from tasks import rules, workdays
 from tasks.choices import (
     AssignmentRole,
@@ -301,12 +303,17 @@ def pending_assignment_units(task: Task, assignments) -> list[Unit]:
 
 
 @transaction.atomic
-def task_assign(*, actor: User, task: Task) -> list[Assignment]:
+def task_assign(*, actor: User, task: Task, lead_unit: Unit | None = None, units=()) -> list[Assignment]:
     """交办: send the task to its lead unit and co-operating units that do not hold it yet
-    (first assignment, a unit added later, or one that sent it back)."""
+    (first assignment, a unit added later, or one that sent it back). `lead_unit` and `units`
+    (the 交办 form) first set the lead unit and add co-operating units: any unit in the actor's
+    scope at any level (越级交办) — for a sub-task, units under its creating unit."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     chain = task_chain(task)
     reviews = {r.task_id: r for r in PartyReview.objects.filter(task__in=chain)}
+    if lead_unit is not None or units:
+        rules.check_assign_units(actor, task, chain, reviews)
+        _set_assign_targets(actor, task, lead_unit, list(units))
     pending = pending_assignment_units(task, list(task.assignments.all()))
     rules.check_assign(actor, task, chain, reviews, pending)
     now = clock.now()
@@ -358,6 +365,37 @@ def task_assign(*, actor: User, task: Task) -> list[Assignment]:
         )
     task_rollup(task=task)
     return created
+
+
+def _set_assign_targets(actor: User, task: Task, lead_unit: Unit | None, units: list[Unit]) -> None:
+    """The 交办 form's choice written on the task (lead unit, added co-operating units)."""
+    if task.parent_id:
+        outside = [u for u in [lead_unit, *units] if u is not None and not u.is_descendant_of(task.org_unit)]
+        where = f"{task.org_unit.display_name}及其下级单位"
+    else:
+        outside = [
+            u
+            for u in [lead_unit, *units]
+            if u is not None and not scoping.unit_in_scope(actor, "tasks.assign_task", u)
+        ]
+        where = "您的管辖范围内的单位"
+    if outside:
+        raise ValidationError({"units": f"只能交办到{where}：" + "、".join(u.display_name for u in outside)})
+    data = {}
+    if lead_unit is not None and lead_unit.pk != task.lead_unit_id:
+        lead_open = task.assignments.filter(unit=task.lead_unit).exclude(status=TaskStatus.RETURNED)
+        if lead_open.exists():
+            raise ValidationError({"lead_unit": "任务已交办给牵头单位，不能更换（可由承办单位退回后再调整）"})
+        data["lead_unit"] = lead_unit
+    lead_pk = (lead_unit or task.lead_unit).pk
+    co = [u for u in task.co_units.all() if u.pk != lead_pk]
+    co += [u for u in units if u.pk != lead_pk and u not in co]
+    if co != list(task.co_units.all()):
+        data["co_units"] = co
+    task, changes = model_update(instance=task, fields=["lead_unit", "co_units"], data=data)
+    if changes:
+        _event(task, EventKind.UPDATED, actor, "交办单位调整：" + "、".join(_field_names(changes)))
+        record(actor=actor, action="tasks.task.updated", obj=task, changes=changes)
 
 
 @transaction.atomic
@@ -626,26 +664,37 @@ def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> As
 
 
 @transaction.atomic
-def assignment_request_completion(*, actor: User, assignment: Assignment, note: str) -> Assignment:
-    """申请办结: only with evidence attached (R-TSK-6)."""
+def assignment_request_completion(*, actor: User, assignment: Assignment, note: str, reuse=()) -> Assignment:
+    """申请办结: only with evidence attached (R-TSK-6). `reuse`: files the unit already gave for this
+    assignment (its reports' attachments) picked as 佐证, instead of uploading them again."""
     assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
-    rules.check_request_completion(
-        actor, assignment, assignment.attachments.filter(purpose="evidence").exists()
-    )
+    rules.check_request_completion(actor, assignment, True)  # who and when; evidence below
+    picked = _pick_evidence(assignment, reuse)
+    has_evidence = bool(picked) or assignment.attachments.filter(EVIDENCE).exists()
+    rules.check_request_completion(actor, assignment, has_evidence)
     if not note.strip():
         raise ValidationError({"note": "请填写办结说明"})
+    if picked:
+        assignment.attachments.filter(pk__in=[a.pk for a in picked]).update(used_as_evidence=True)
     assignment.status = TaskStatus.COMPLETION_REQUESTED
     assignment.completion_requested_at = clock.now()
     assignment.completion_note = note
     assignment.save(update_fields=["status", "completion_requested_at", "completion_note", "updated_at"])
     task = assignment.task
-    _event(task, EventKind.COMPLETION_REQUESTED, actor, note, assignment)
+    event_note = f"{note}（进度{assignment.progress}%）"
+    if picked:
+        event_note += "；沿用已报送材料作佐证：" + "、".join(a.original_name for a in picked)
+    _event(task, EventKind.COMPLETION_REQUESTED, actor, event_note, assignment)
     record(
         actor=actor,
         action="tasks.assignment.completion_requested",
         obj=assignment,
         unit=assignment.unit,
-        changes={"note": note},
+        changes={
+            "note": note,
+            "progress": assignment.progress,
+            "evidence": [a.original_name for a in picked],
+        },
     )
     notify(
         recipients=users_with_perm_at(assignment.org_unit, "tasks.verify_assignment"),
@@ -656,6 +705,17 @@ def assignment_request_completion(*, actor: User, assignment: Assignment, note: 
     )
     task_rollup(task=task)
     return assignment
+
+
+def _pick_evidence(assignment: Assignment, reuse) -> list:
+    """The picked files, each one this assignment's own (else a Chinese error, nothing changed)."""
+    ids = {getattr(r, "pk", r) for r in reuse or ()}
+    if not ids:
+        return []
+    picked = list(assignment.attachments.filter(pk__in=ids).order_by("id"))
+    if len(picked) != len(ids):
+        raise ValidationError({"reuse": "所选文件不是本单位为该任务报送的材料，请重新选择"})
+    return picked
 
 
 @transaction.atomic
@@ -707,6 +767,10 @@ def extension_request(
         raise ValidationError({"reason": "请填写延期理由"})
     if new_due_date <= assignment.due_date:
         raise ValidationError({"new_due_date": "申请延至的日期须晚于现时限"})
+    try:
+        sane_date(new_due_date)
+    except ValidationError as exc:
+        raise ValidationError({"new_due_date": exc.messages}) from exc
     ext = ExtensionRequest.objects.create(
         assignment=assignment,
         reason=reason,

@@ -24,10 +24,11 @@ from core import clock, scoping
 from core import views as core_views
 from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors, _message
 from org.models import Unit
+from reporting.models import EVIDENCE
 from tasks import forms as task_forms
 from tasks import rules, services, workdays
-from tasks.choices import ExtensionStatus
-from tasks.models import Assignment, ExtensionRequest, Milestone, Task, WorkdayOverride
+from tasks.choices import ExtensionStatus, TaskStatus
+from tasks.models import Assignment, ExtensionRequest, Milestone, PartyReview, Task, WorkdayOverride
 from tasks.selectors import nameable_users
 
 WEEKDAYS = "一二三四五六日"
@@ -193,13 +194,59 @@ class TaskReviewView(CheckedFormView):
         return self.object
 
 
-class TaskAssignView(core_views.SubmitOnceMixin, ServiceActionView):
+class TaskAssignView(core_views.SubmitOnceMixin, CheckedFormView):
+    """交办: the task page's button posts with no choice (to the lead and co-operating units not yet
+    holding it); the form (GET) picks units anywhere in the user's scope, at any level (越级交办)."""
+
     model = Task
     permission = "tasks.view_task"
-    success_message = "已交办，承办单位将收到待签收提醒"
+    form_class = task_forms.TaskAssignForm
+    template_name = "tasks/task_assign.html"
+    page_title = "交办"
+    submit_label = "确认交办"
+    explanation = (
+        "可直接交办到任意下级单位（越级交办，如同时交办两个县），或交办到市级由其分解。"
+        "牵头单位之外选择的单位作为配合单位，各自签收、报告。"
+    )
 
-    def perform(self):
-        services.task_assign(actor=self.request.user, task=self.object)
+    def check(self):
+        chain = services.task_chain(self.object)
+        rules.check_assign_units(self.request.user, self.object, chain, _reviews(chain))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        task = self.object
+        if task.parent_id:
+            units = Unit.objects.subtree_of(task.org_unit)
+        else:
+            units = Unit.objects.filter(scoping.units_q(self.request.user, "tasks.assign_task"))
+        kwargs["units"] = units.filter(is_active=True).order_by("path")
+        lead = task.assignments.filter(unit=task.lead_unit).exclude(status=TaskStatus.RETURNED)
+        kwargs["lead_fixed"] = lead.exists()
+        kwargs.setdefault("initial", {})["lead_unit"] = task.lead_unit_id
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        task = self.object
+        ctx["assigned"] = list(task.assignments.select_related("unit").exclude(status=TaskStatus.RETURNED))
+        ctx["pending_units"] = services.pending_assignment_units(task, ctx["assigned"])
+        return ctx
+
+    def perform(self, form):
+        created = services.task_assign(
+            actor=self.request.user,
+            task=self.object,
+            lead_unit=form.cleaned_data.get("lead_unit"),
+            units=form.cleaned_data.get("units") or (),
+        )
+        names = "、".join(a.unit.display_name for a in created)
+        messages.success(self.request, f"已交办{names}，承办单位将收到待签收提醒")
+        return self.object
+
+
+def _reviews(chain: list) -> dict:
+    return {r.task_id: r for r in PartyReview.objects.filter(task__in=chain)}
 
 
 class TaskDecomposeView(core_views.SubmitOnceMixin, PermissionRequiredMixin, TemplateView):
@@ -216,7 +263,7 @@ class TaskDecomposeView(core_views.SubmitOnceMixin, PermissionRequiredMixin, Tem
         assignments = list(self.object.assignments.select_related("unit"))
         self.units = rules.decompose_units(request.user, self.object, assignments)
         if not self.units:
-            raise PermissionDenied("您无权分解该任务")
+            raise PermissionDenied(rules.decompose_refusal(request.user, self.object, assignments))
         return super().dispatch(request, *args, **kwargs)
 
     def _unit(self, raw):
@@ -277,6 +324,10 @@ class TaskDecomposeView(core_views.SubmitOnceMixin, PermissionRequiredMixin, Tem
         ctx = super().get_context_data(**kwargs)
         ctx["task"] = self.object
         ctx["gate_refusal"] = services.gate_refusal(self.object)
+        chain = services.task_chain(self.object)
+        ctx["can_assign_units"] = rules.allowed(
+            rules.check_assign_units, self.request.user, self.object, chain, _reviews(chain)
+        )
         return ctx
 
 
@@ -360,17 +411,41 @@ class CompletionRequestView(AssignmentFormView):
     def check(self):
         rules.check_request_completion(self.request.user, self.object, True)
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["reusable"] = self.object.attachments.exclude(EVIDENCE).order_by("-uploaded_at", "-id")
+        return kwargs
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["evidence"] = list(
-            self.object.attachments.filter(purpose="evidence").select_related("uploaded_by")
-        )
+        ctx.update(_completion_facts(self.object))
+        ctx["reusable"] = "reuse" in ctx["form"].fields
         return ctx
 
     def perform(self, form):
         return services.assignment_request_completion(
-            actor=self.request.user, assignment=self.object, note=form.cleaned_data["note"]
+            actor=self.request.user,
+            assignment=self.object,
+            note=form.cleaned_data["note"],
+            reuse=form.cleaned_data.get("reuse") or (),
         )
+
+
+def _completion_facts(assignment) -> dict:
+    """What the 申请办结 and 审核办结 pages show: progress, the last report, the evidence."""
+    last = (
+        assignment.reports.select_related("submitted_by")
+        .prefetch_related("attachments")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    evidence = list(assignment.attachments.filter(EVIDENCE).select_related("uploaded_by"))
+    return {
+        "progress": assignment.progress,
+        "low_progress": assignment.progress < 100,
+        "last_report": last,
+        "evidence": evidence,
+    }
 
 
 class AssignmentVerifyView(AssignmentFormView):
@@ -386,9 +461,7 @@ class AssignmentVerifyView(AssignmentFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["evidence"] = list(
-            self.object.attachments.filter(purpose="evidence").select_related("uploaded_by")
-        )
+        ctx.update(_completion_facts(self.object))
         return ctx
 
     def perform(self, form):

@@ -205,6 +205,9 @@ def _service_outcomes(org, username, task):
     task.refresh_from_db()
     out = {}
     out[("assign", task.pk)] = _succeeds(lambda: services.task_assign(actor=user, task=task))
+    out[("assign_units", task.pk)] = _succeeds(
+        lambda: services.task_assign(actor=user, task=task, units=[org.unit("county_c")])
+    )
     out[("review", task.pk)] = _succeeds(
         lambda: services.task_review_record(
             actor=user,
@@ -255,7 +258,9 @@ def _service_outcomes(org, username, task):
             lambda a=a: services.assignment_return(actor=user, assignment=a, reason="r")
         )
         out[("request_completion", a.pk)] = _succeeds(
-            lambda a=a: services.assignment_request_completion(actor=user, assignment=a, note="n")
+            lambda a=a: services.assignment_request_completion(
+                actor=user, assignment=a, note="n", reuse=list(a.attachments.all())
+            )
         )
         out[("request_extension", a.pk)] = _succeeds(
             lambda a=a, due=due: services.extension_request(
