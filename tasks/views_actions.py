@@ -448,6 +448,14 @@ def _completion_facts(assignment) -> dict:
     }
 
 
+def _decision(request) -> bool:
+    """Which button was pressed: approve or send back; anything else is refused (nothing changes)."""
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        raise ValidationError("请点击“通过”或“退回/不同意”按钮提交")
+    return decision == "approve"
+
+
 class AssignmentVerifyView(AssignmentFormView):
     template_name = "tasks/assignment_verify.html"
     page_title = "审核办结"
@@ -465,7 +473,7 @@ class AssignmentVerifyView(AssignmentFormView):
         return ctx
 
     def perform(self, form):
-        approve = self.request.POST.get("decision") == "approve"
+        approve = _decision(self.request)
         services.assignment_verify(
             actor=self.request.user, assignment=self.object, approve=approve, note=form.cleaned_data["note"]
         )
@@ -504,7 +512,7 @@ class ExtensionDecideView(CheckedFormView):
         rules.check_decide_extension(self.request.user, self.object, self.object.assignment)
 
     def perform(self, form):
-        approve = self.request.POST.get("decision") == "approve"
+        approve = _decision(self.request)
         services.extension_decide(
             actor=self.request.user, extension=self.object, approve=approve, note=form.cleaned_data["note"]
         )

@@ -215,3 +215,41 @@ def test_no_form_answers_garbage_with_a_500(org, client):
     # not vacuous: the forms the issue names are among those posted with every field filled
     assert {"tasks:task_update", "documents:document_edit", "tasks:task_decompose"} <= set(exercised)
     assert len(exercised) >= 40
+
+
+@pytest.mark.parametrize("decision", ["", "-1", "abc", "<script>"])
+def test_a_decision_that_is_no_button_is_refused(org, client, decision):
+    """审核办结 / 审批延期 decide by the button pressed: any other value was taken as 退回."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.testing import make_task
+    from reporting import services as rsvc
+    from tasks import services as tsvc
+
+    task = make_task(org, lead="county_a")
+    a = task.assignments.get()
+    clerk = org.user("county_a_clerk")
+    tsvc.assignment_sign(actor=clerk, assignment=a)
+    extension = tsvc.extension_request(
+        actor=clerk, assignment=a, reason="汛期", new_due_date=task.due_date + dt.timedelta(days=10)
+    )
+    rsvc.attachments_store_many(
+        actor=clerk,
+        uploads=[SimpleUploadedFile("佐证.pdf", b"%PDF-1.4\n%%EOF")],
+        assignment=a,
+        purpose="evidence",
+    )
+    tsvc.assignment_request_completion(actor=clerk, assignment=a, note="已完成")
+    client.force_login(org.user("prov_supervisor"))
+    before = snapshot()
+    for url in (
+        reverse("tasks:assignment_verify", args=[a.pk]),
+        reverse("tasks:extension_decide", args=[extension.pk]),
+    ):
+        response = client.post(url, {"decision": decision, "note": "意见"})
+        assert response.status_code == 200 and "按钮提交" in response.content.decode(), url
+    assert snapshot() == before
+    a.refresh_from_db()
+    assert a.status == "completion_requested"
