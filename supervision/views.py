@@ -367,7 +367,7 @@ class RecordExportView(PermissionRequiredMixin, View):
         return xlsx_response(data, filename)
 
 
-class RecordDetailView(ScopedDetailView):
+class RecordDetailView(core_views.SubmitOnceMixin, ScopedDetailView):  # its forms carry a token
     model = InspectionRecord
     permission = RECORD_PERM
     template_name = "supervision/record_detail.html"

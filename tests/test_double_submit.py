@@ -128,6 +128,20 @@ def _user(org):
     return "sysadmin", url, url, data, User.objects.count
 
 
+def _finding(org):
+    from tests.test_scope_matrix import build_world
+
+    record = build_world(org)["record"]
+    data = {"description": "处方点评记录缺失", "severity": "general"}
+    return (
+        "city_a_supervisor",
+        record.get_absolute_url(),  # 新增发现 is a form on the record's page
+        reverse("supervision:finding_create", args=[record.pk]),
+        data,
+        record.findings.count,
+    )
+
+
 CASES = {
     "分解": _decompose,
     "新建任务": _create,
@@ -139,6 +153,7 @@ CASES = {
     "登记部署": _directive,
     "新建单位": _unit,
     "新建账号": _user,
+    "新增发现": _finding,
 }
 
 
