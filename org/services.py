@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -266,6 +266,11 @@ class LoginError(Exception):
     pass
 
 
+# One answer for an unknown account, a wrong password, a locked and a disabled account: the page
+# never tells which accounts exist or are locked (no account enumeration). The reason is audited.
+LOGIN_REFUSED = "账号或密码错误，或账号暂不可用，请核对后重试或联系本单位系统管理员"
+
+
 def login_check(*, username: str, password: str) -> User:
     """Verify a login attempt with lockout; every failure and lockout is audited.
 
@@ -273,8 +278,8 @@ def login_check(*, username: str, password: str) -> User:
     """
     policy = SecurityPolicy.current()
     user = User.objects.filter(username__iexact=username).select_related("unit").first()
-    generic = "账号或密码错误"
     if user is None:
+        make_password(password)  # the same work as a real check: no timing tell either
         record(
             actor=None,
             action="auth.login_failed",
@@ -282,7 +287,7 @@ def login_check(*, username: str, password: str) -> User:
             changes={"reason": "账号不存在"},
             success=False,
         )
-        raise LoginError(generic)
+        raise LoginError(LOGIN_REFUSED)
     error = None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -295,8 +300,8 @@ def login_check(*, username: str, password: str) -> User:
                 changes={"reason": "账号已锁定"},
                 success=False,
             )
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-            error = f"账号已锁定，请{minutes}分钟后再试或联系安全保密管理员解锁"
+            check_password(password, user.password)  # same work as every other answer
+            error = LOGIN_REFUSED
         elif not user.is_active:
             record(
                 actor=user,
@@ -305,7 +310,8 @@ def login_check(*, username: str, password: str) -> User:
                 changes={"reason": "账号已停用"},
                 success=False,
             )
-            error = "账号已停用"
+            check_password(password, user.password)
+            error = LOGIN_REFUSED
         elif not check_password(password, user.password):
             user.failed_logins += 1
             fields = ["failed_logins"]
@@ -316,7 +322,7 @@ def login_check(*, username: str, password: str) -> User:
                 changes={"reason": "密码错误", "failed_logins": user.failed_logins},
                 success=False,
             )
-            error = generic
+            error = LOGIN_REFUSED
             if user.failed_logins >= policy.lockout_threshold:
                 user.locked_until = now + dt.timedelta(minutes=policy.lockout_minutes)
                 user.failed_logins = 0
@@ -327,7 +333,6 @@ def login_check(*, username: str, password: str) -> User:
                     obj=user,
                     changes={"locked_until": user.locked_until, "minutes": policy.lockout_minutes},
                 )
-                error = f"连续{policy.lockout_threshold}次登录失败，账号已锁定{policy.lockout_minutes}分钟"
             user.save(update_fields=fields)
         else:
             user.failed_logins = 0

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core import clock
 from core.testing import PASSWORD
 from org import services
 from org.models import Role, RoleAssignment, SecurityPolicy, User
@@ -239,7 +240,9 @@ def test_policy_drives_lockout(client, org):
     services.policy_update(actor=org.user("secadmin"), data={"lockout_threshold": 3, "lockout_minutes": 60})
     for i in range(3):
         r = client.post(reverse("org:login"), {"username": "county_a_clerk", "password": f"bad{i}"})
-    assert "连续3次登录失败，账号已锁定60分钟" in r.content.decode()
+    assert services.LOGIN_REFUSED in r.content.decode()
+    user = User.objects.get(username="county_a_clerk")
+    assert 59 * 60 < (user.locked_until - clock.now()).total_seconds() <= 60 * 60
 
 
 def _make_users(org, n):
