@@ -561,12 +561,44 @@ class ImportedUser:
     roles: list[str]
 
 
+@dataclass
+class _PlannedUser:
+    row: object  # org.imports.UserRow
+    user: User  # not saved yet
+    roles: list[Role]
+
+
 @transaction.atomic
 def user_import(*, actor: User, rows: list, errors=None) -> list[ImportedUser]:
-    """Create accounts (and optional roles, subtree scope) from parsed rows, all or nothing."""
+    """Create accounts (and optional roles, subtree scope) from parsed rows, all or nothing.
+
+    Every row is checked first — formats, duplicates in the file and against the database,
+    units, roles, scope, the password policy — and nothing is written (nor any password hashed)
+    unless the whole file is right. Then the accounts are written in bulk: the rows that leave
+    初始密码 empty share one generated initial password for this import, and each distinct
+    password is hashed once (a first login must change it), so 5,000 rows take seconds, not the
+    half hour of one slow hash per row.
+    """
     if not scoping.has_any(actor, "org.import_user"):
         raise PermissionDenied("您没有导入账号的权限")
     errors = errors if errors is not None else RowErrors()
+    planned = _user_import_plan(actor=actor, rows=rows, errors=errors)
+    if not rows and not errors.errors:
+        errors.errors.append("文件中没有数据行")
+    _sort_by_row(errors)
+    errors.raise_if_any()
+    out = _user_import_write(actor=actor, planned=planned)
+    record(
+        actor=actor,
+        action="org.user.imported",
+        unit=actor.unit,
+        changes={"count": len(out), "usernames": [i.user.username for i in out][:200]},
+    )
+    return out
+
+
+def _user_import_plan(*, actor: User, rows: list, errors: RowErrors) -> list[_PlannedUser]:
+    """Check every row without writing; returns the accounts to create when all rows are right."""
     units = {u.code: u for u in Unit.objects.filter(code__in=[r.unit_code for r in rows if r.unit_code])}
     roles = {r.code: r for r in Role.objects.filter(is_active=True)}
     lowered = [r.username.lower() for r in rows if r.username]
@@ -576,8 +608,9 @@ def user_import(*, actor: User, rows: list, errors=None) -> list[ImportedUser]:
         .values_list("lname", flat=True)
     )
     may_grant = scoping.has_any(actor, "org.grant_role")
+    allowed: dict[tuple[str, int], str] = {}  # (perm, unit id) → "" or the refusal
     seen: set[str] = set()
-    out: list[ImportedUser] = []
+    planned: list[_PlannedUser] = []
     for row in rows:
         key = row.username.lower()
         if key and key in seen:
@@ -604,37 +637,105 @@ def user_import(*, actor: User, rows: list, errors=None) -> list[ImportedUser]:
             row.ok = False
         if not row.ok:
             continue
-        password = row.password or generate_password()
-        try:
-            with transaction.atomic():
-                user = user_create(
-                    actor=actor,
-                    username=row.username,
-                    full_name=row.full_name,
-                    unit=unit,
-                    password=password,
-                    title=row.title,
-                    phone=row.phone,
-                    email=row.email,
-                    must_change_password=True,
-                )
-                for code in row.role_codes:
-                    role_grant(actor=actor, user=user, role=roles[code], unit=unit, include_descendants=True)
-        except (ValidationError, PermissionDenied) as exc:
-            for message in _row_messages(exc):
-                errors.add(row.number, message)
-            continue
-        out.append(
-            ImportedUser(user, "" if row.password else password, [roles[c].name for c in row.role_codes])
-        )
-    if not rows and not errors.errors:
-        errors.errors.append("文件中没有数据行")
-    _sort_by_row(errors)
-    errors.raise_if_any()
-    record(
-        actor=actor,
-        action="org.user.imported",
-        unit=actor.unit,
-        changes={"count": len(out), "usernames": [i.user.username for i in out][:200]},
+        messages = _user_row_messages(actor, row, unit, [roles[c] for c in row.role_codes], allowed)
+        for message in messages:
+            errors.add(row.number, message)
+        if not messages:
+            planned.append(
+                _PlannedUser(row, _user_row_account(row, unit), [roles[c] for c in row.role_codes])
+            )
+    return planned
+
+
+def _user_row_account(row, unit: Unit) -> User:
+    return User(
+        username=row.username,
+        full_name=row.full_name,
+        unit=unit,
+        title=row.title,
+        email=row.email,
+        must_change_password=True,
+        phone_encrypted=crypto.sm4_encrypt(row.phone),
     )
+
+
+def _allowed(actor: User, perm: str, unit: Unit, message: str, cache: dict) -> str:
+    key = (perm, unit.pk)
+    if key not in cache:
+        try:
+            require(actor, perm, unit, message)
+            cache[key] = ""
+        except PermissionDenied as exc:
+            cache[key] = str(exc) or message
+    return cache[key]
+
+
+def _user_row_messages(actor: User, row, unit: Unit, roles: list[Role], cache: dict) -> list[str]:
+    """What `user_create` and `role_grant` would refuse for this row, checked without writing."""
+    out = []
+    refused = _allowed(actor, "org.add_user", unit, "您无权在该单位下新建账号", cache)
+    if refused:
+        return [refused]
+    if roles:
+        refused = _allowed(actor, "org.grant_role", unit, "您无权授予该单位的角色", cache)
+        if refused:
+            return [refused]
+        kinds = {r.admin_kind for r in roles if r.admin_kind}
+        if len(kinds) > 1:
+            out.append("三权分立：同一账号不能同时担任系统管理员、安全保密管理员、审计管理员中的两个")
+        elif kinds and len(kinds) < len(roles):
+            out.append("三员账号不能兼任业务角色")
+    if row.phone and not PHONE_RE.fullmatch(row.phone):
+        out.append(f"{FIELD_LABELS['phone']}：手机号格式不正确，应为以1开头的11位数字")
+    user = User(username=row.username, full_name=row.full_name, unit=unit, title=row.title, email=row.email)
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        out += _row_messages(exc)
+    if row.password:
+        try:
+            password_validation.validate_password(row.password, user)
+        except ValidationError as exc:
+            out += [f"{FIELD_LABELS['password']}：{m}" for m in exc.messages]
     return out
+
+
+def _user_import_write(*, actor: User, planned: list[_PlannedUser]) -> list[ImportedUser]:
+    """Write the checked accounts in bulk: one hash per distinct initial password."""
+    generated = generate_password() if any(not p.row.password for p in planned) else ""
+    hashes: dict[str, str] = {}
+    now = clock.now()
+    for p in planned:
+        password = p.row.password or generated
+        if password not in hashes:
+            hashes[password] = make_password(password)
+        p.user.password = hashes[password]
+        p.user.password_changed_at = now
+    User.objects.bulk_create([p.user for p in planned], batch_size=500)
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=p.user, role=role, unit=p.user.unit, include_descendants=True)
+            for p in planned
+            for role in p.roles
+        ],
+        batch_size=500,
+    )
+    for p in planned:
+        user = p.user
+        record(
+            actor=actor,
+            action="org.user.created",
+            obj=user,
+            changes={"username": user.username, "full_name": user.full_name, "unit": str(user.unit)},
+        )
+        for role in p.roles:
+            record(
+                actor=actor,
+                action="org.role.granted",
+                obj=user,
+                unit=user.unit,
+                changes={"role": role.name, "unit": str(user.unit), "include_descendants": True},
+            )
+    return [
+        ImportedUser(p.user, "" if p.row.password else generated, [r.name for r in p.roles]) for p in planned
+    ]

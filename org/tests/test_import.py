@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -251,3 +252,94 @@ def test_import_permissions(login, org):
         c = login(org.user(name))
         assert c.get(reverse("org:unit_import")).status_code == 403
         assert c.post(reverse("org:user_import"), {}).status_code == 403
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting every password it hashes."""
+
+    algorithm = "counting_md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.calls = 0
+    return CountingHasher
+
+
+def _account_rows(n, unit_code="SF-A-1"):
+    return [[f"bulk{i:04d}", f"批量{i}", unit_code, None, None, None, None, None] for i in range(n)]
+
+
+def test_import_300_accounts_one_bad_row_writes_and_hashes_nothing(login, org, counting_hasher):
+    """A bad row late in a long file: nothing created, that row named, not one password hashed."""
+    c = login(org.user("sysadmin"))
+    before = counts()
+    rows = _account_rows(300)
+    rows[287][4] = "12345"  # spreadsheet row 289: a phone number that is no phone number
+    r = c.post(reverse("org:user_import"), {"file": xlsx(USER_HEADER, rows)})
+    html = unescape(r.content.decode())
+    assert r.status_code == 200 and "导入失败，未写入任何数据" in html
+    assert re.findall(r"第(\d+)行：", html) == ["289"]
+    assert "第289行：手机号：手机号格式不正确" in html
+    assert counts() == before
+    assert counting_hasher.calls == 0
+
+
+def test_import_checks_every_row_before_writing(login, org, counting_hasher):
+    """Scope, 三权分立 and the password policy are found for every row at once, nothing written."""
+    role = Role.objects.create(code="onboarding2", name="开通专员")
+    role.permissions.set(
+        Permission.objects.filter(codename__in=["add_user", "import_user", "grant_role", "view_user"])
+    )
+    actor = services.user_create(
+        actor=None, username="onboard2", full_name="开通员", unit=org.units["city_a"], password=PASSWORD
+    )
+    services.role_grant(actor=None, user=actor, role=role, unit=org.units["city_a"])
+    Role.objects.filter(code="clerk").update(admin_kind="")
+    admin_code = Role.objects.exclude(admin_kind="").values_list("code", flat=True).first()
+    c = login(actor)
+    before = counts()
+    counting_hasher.calls = 0
+    rows = [
+        ["good1", "正常", "SF-A-1", "clerk", None, "Good#2026ok", None, None],  # row 2
+        ["far1", "越权", "SF-B-3", None, None, None, None, None],  # row 3
+        ["mix1", "兼任", "SF-A-1", f"clerk、{admin_code}", None, None, None, None],  # row 4
+        ["weak1", "弱密码", "SF-A-1", None, None, "weak1weak1", None, None],  # row 5
+        ["mail1", "坏邮箱", "SF-A-1", None, None, None, None, "not-an-email"],  # row 6
+    ]
+    r = c.post(reverse("org:user_import"), {"file": xlsx(USER_HEADER, rows)})
+    html = unescape(r.content.decode())
+    assert "第3行：您无权在该单位下新建账号" in html
+    assert "第4行：三员账号不能兼任业务角色" in html
+    assert "第5行：初始密码：" in html and "第6行：邮箱：" in html
+    assert "第2行" not in html
+    assert counts() == before and counting_hasher.calls == 0
+
+
+def test_import_5000_accounts(login, org, counting_hasher):
+    """The largest file allowed imports whole; the accounts left without a password in the file
+    share one initial password (one hash), to be changed at first login; a given one is kept."""
+    c = login(org.user("sysadmin"))
+    rows = _account_rows(5000)
+    rows[0][5] = "Own#2026pass"
+    r = c.post(reverse("org:user_import"), {"file": xlsx(USER_HEADER, rows)})
+    html = r.content.decode()
+    assert r.status_code == 200 and "账号导入完成：共 5000 个" in html
+    assert User.objects.filter(username__startswith="bulk").count() == 5000
+    assert counting_hasher.calls == 2  # the given password and the shared generated one
+    first, last = User.objects.get(username="bulk0000"), User.objects.get(username="bulk4999")
+    assert first.check_password("Own#2026pass") and last.must_change_password
+    generated = unescape(re.search(r"<td>bulk4999</td>.*?<code>([^<]+)</code>", html, re.S).group(1))
+    assert last.check_password(generated) and last.unit == org.units["county_a"]
+    assert AuditEvent.objects.filter(action="org.user.created").count() >= 5000
+    assert AuditEvent.objects.get(action="org.user.imported").changes["count"] == 5000
+    # the import page logs in: the imported account must change its password first
+    r = c.post(reverse("org:logout"))
+    r = c.post(reverse("org:login"), {"username": "bulk4999", "password": generated})
+    assert r.status_code == 302 and r["Location"] == reverse("org:password_change")
