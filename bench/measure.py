@@ -223,7 +223,7 @@ def export_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
 
 def problems_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
     """The problem ledger page: the city supervisor's problems (rectifying or finding unit in the
-    city's subtree), red only (open past the deadline), nearest deadline first, first 50."""
+    city's subtree), red only (open past the deadline, rectification not yet reported), nearest deadline first, first 50."""
     lo, hi = _subtree(data.city_path)
     sql = (
         "SELECT p.id, p.code, p.description, p.status, p.deadline, ou.short_name, fu.short_name, c.name"
@@ -233,6 +233,7 @@ def problems_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
         " JOIN rectification_problemcategory c ON c.id = p.category_id"
         " WHERE (ou.path >= %s AND ou.path < %s OR fu.path >= %s AND fu.path < %s)"
         " AND p.status <> 'closed' AND p.deadline < %s"
+        " AND NOT (p.status = 'rectified' AND p.rectified_on IS NOT NULL)"  # reported: clock stopped
         " ORDER BY p.deadline, p.id LIMIT 50"
     )
     return sql, [lo, hi, lo, hi, today]
@@ -245,7 +246,8 @@ def bulletin_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
         " SUM(CASE WHEN p.status = 'closed' THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN p.status IN ('in_progress', 'rectified') THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN p.status = 'pending' THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN p.status <> 'closed' AND p.deadline < %s THEN 1 ELSE 0 END)"
+        " SUM(CASE WHEN p.status <> 'closed' AND p.deadline < %s"
+        " AND NOT (p.status = 'rectified' AND p.rectified_on IS NOT NULL) THEN 1 ELSE 0 END)"
         " FROM rectification_problem p GROUP BY p.org_unit_id"
     )
     return sql, [today]
