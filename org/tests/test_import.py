@@ -42,6 +42,24 @@ def counts():
     )
 
 
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting every password it hashes."""
+
+    algorithm = "counting_md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.calls = 0
+    return CountingHasher
+
+
 def test_templates_download(login, org):
     c = login(org.user("sysadmin"))
     for name, header in (
@@ -174,7 +192,7 @@ def test_import_users_generated_and_given_passwords(login, org):
     assert AuditEvent.objects.get(action="org.user.imported").changes["count"] == 2
 
 
-def test_import_users_errors_write_nothing(login, org):
+def test_import_users_errors_write_nothing(login, org, counting_hasher):
     c = login(org.user("sysadmin"))
     before = counts()
     upload = xlsx(
@@ -200,6 +218,7 @@ def test_import_users_errors_write_nothing(login, org):
     assert "第8行：姓名不能为空" in html
     assert "第9行：角色编码“boss”不存在" in html
     assert counts() == before
+    assert counting_hasher.calls == 0  # not even row 2, which was right
 
 
 def test_import_users_roles_need_grant_permission(login, org):
@@ -254,24 +273,6 @@ def test_import_permissions(login, org):
         assert c.post(reverse("org:user_import"), {}).status_code == 403
 
 
-class CountingHasher(MD5PasswordHasher):
-    """The test hasher, counting every password it hashes."""
-
-    algorithm = "counting_md5"
-    calls = 0
-
-    def encode(self, password, salt):
-        CountingHasher.calls += 1
-        return super().encode(password, salt)
-
-
-@pytest.fixture
-def counting_hasher(settings):
-    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
-    CountingHasher.calls = 0
-    return CountingHasher
-
-
 def _account_rows(n, unit_code="SF-A-1"):
     return [[f"bulk{i:04d}", f"批量{i}", unit_code, None, None, None, None, None] for i in range(n)]
 
@@ -301,7 +302,6 @@ def test_import_checks_every_row_before_writing(login, org, counting_hasher):
         actor=None, username="onboard2", full_name="开通员", unit=org.units["city_a"], password=PASSWORD
     )
     services.role_grant(actor=None, user=actor, role=role, unit=org.units["city_a"])
-    Role.objects.filter(code="clerk").update(admin_kind="")
     admin_code = Role.objects.exclude(admin_kind="").values_list("code", flat=True).first()
     c = login(actor)
     before = counts()
