@@ -127,6 +127,7 @@ LOGOUT_REDIRECT_URL = "org:login"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "org.passwords.InitialPasswordHasher",  # generated one-time initial passwords of an import only
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "org.passwords.PolicyValidator"},

@@ -324,7 +324,7 @@ def test_import_checks_every_row_before_writing(login, org, counting_hasher):
 
 def test_import_5000_accounts(login, org, counting_hasher):
     """The largest file allowed imports whole; the accounts left without a password in the file
-    share one initial password (one hash), to be changed at first login; a given one is kept."""
+    get a generated password each, to be changed at first login; a given one is kept."""
     c = login(org.user("sysadmin"))
     rows = _account_rows(5000)
     rows[0][5] = "Own#2026pass"
@@ -332,8 +332,10 @@ def test_import_5000_accounts(login, org, counting_hasher):
     html = r.content.decode()
     assert r.status_code == 200 and "账号导入完成：共 5000 个" in html
     assert User.objects.filter(username__startswith="bulk").count() == 5000
-    assert counting_hasher.calls == 2  # the given password and the shared generated one
+    assert counting_hasher.calls == 5000  # the given password and 4,999 generated ones
     first, last = User.objects.get(username="bulk0000"), User.objects.get(username="bulk4999")
+    shown = [unescape(c) for c in re.findall(r"<code>([^<]+)</code>", html)]
+    assert len(shown) == 4999 and len(set(shown)) == 4999  # nobody can sign in as a colleague
     assert first.check_password("Own#2026pass") and last.must_change_password
     generated = unescape(re.search(r"<td>bulk4999</td>.*?<code>([^<]+)</code>", html, re.S).group(1))
     assert last.check_password(generated) and last.unit == org.units["county_a"]
@@ -343,3 +345,19 @@ def test_import_5000_accounts(login, org, counting_hasher):
     r = c.post(reverse("org:logout"))
     r = c.post(reverse("org:login"), {"username": "bulk4999", "password": generated})
     assert r.status_code == 302 and r["Location"] == reverse("org:password_change")
+
+
+def test_generated_initial_passwords_use_the_initial_hasher_where_configured(settings, org):
+    """Production lists InitialPasswordHasher: a generated password is hashed with it, verifies,
+    and a login re-hashes it with the default hasher (then the forced change replaces it)."""
+    from org.passwords import InitialPasswordHasher, hash_initial_password
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "org.passwords.InitialPasswordHasher",
+    ]
+    encoded = hash_initial_password("Xy3#abcdefgh")
+    assert encoded.startswith(f"{InitialPasswordHasher.algorithm}$10000$")
+    user = org.user("sysadmin")
+    user.password = encoded
+    assert user.check_password("Xy3#abcdefgh") and user.password.startswith("pbkdf2_sha256$")
