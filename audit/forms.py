@@ -5,10 +5,23 @@ from audit.actions import ACTIONS
 
 def _action_choices():
     groups: dict[str, list] = {}
-    names = {"auth": "登录与会话", "org": "组织与账号", "audit": "审计", "tasks": "任务", "reporting": "报告"}
+    names = {
+        "auth": "登录与会话",
+        "org": "组织与账号",
+        "audit": "审计",
+        "tasks": "任务",
+        "reporting": "报告",
+        "supervision": "专项督查",
+        "rectification": "问题整改",
+        "documents": "公文",
+        "notifications": "消息",
+        "demo": "演示数据",
+    }
     for code, label in ACTIONS.items():
         prefix = code.split(".", 1)[0]
-        groups.setdefault(names.get(prefix, "其他"), []).append((code, f"{label}（{code}）"))
+        groups.setdefault(names.get(prefix, "其他"), []).append(
+            (code, label)
+        )  # users read the label; the code stays the value
     return [("", "全部动作")] + [(g, items) for g, items in groups.items()]
 
 

@@ -58,6 +58,11 @@ def test_task_edits_read_in_the_models_words(login, org):
     assert "任务 #" in html and "tasks.task#" not in html
     for raw in ("lead_unit", "co_units", ">level<", "major", "general", "职务", "上级单位", "<strong>title"):
         assert raw not in html.split("<tbody>")[1], raw
+    # the action reads in words; its code is no text a user sees (only a title and option values)
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "新建任务" in text and "tasks.task.created" not in text
     assert child.pk
 
 
