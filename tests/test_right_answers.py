@@ -188,39 +188,46 @@ def _request(user):
     return request
 
 
-def test_task_ledger_light_filters_of_every_account_match_the_rules(province):
-    p = province
+def _check_light_filter(p: Province, *, perm, rows, light_of, visible, ledger, filterset):
+    """For every account with `perm`: the ledger is the rows the Python scope rule admits, and each
+    light filter of its filterset is the rows whose Python light is that light."""
     seen = 0
     for user in p.users:
-        if not scoping.has_any(user, "tasks.view_task"):
+        if not scoping.has_any(user, perm):
             continue
-        visible = [t for t in p.tasks if p.task_visible(user, t)]
-        qs = ledger_queryset(user, p.today)
-        assert {t.pk for t in qs} == {t.pk for t in visible}, user.username
+        shown = [r for r in rows if visible(user, r)]
+        qs = ledger(user, p.today)
+        assert {r.pk for r in qs} == {r.pk for r in shown}, user.username
         for slug, light in LIGHT_SLUGS.items():
-            fs = TaskFilterSet({"light": slug}, queryset=qs, request=_request(user), today=p.today)
+            fs = filterset({"light": slug}, queryset=qs, request=_request(user), today=p.today)
             got = sorted(fs.qs.values_list("pk", flat=True))
-            expected = sorted(t.pk for t in visible if p.t_light[t.pk] == light)
-            assert got == expected, (user.username, slug)
+            assert got == sorted(r.pk for r in shown if light_of[r.pk] == light), (user.username, slug)
             seen += len(got)
     assert seen > 0
+
+
+def test_task_ledger_light_filters_of_every_account_match_the_rules(province):
+    _check_light_filter(
+        province,
+        perm="tasks.view_task",
+        rows=province.tasks,
+        light_of=province.t_light,
+        visible=province.task_visible,
+        ledger=ledger_queryset,
+        filterset=TaskFilterSet,
+    )
 
 
 def test_problem_ledger_light_filters_of_every_account_match_the_rules(province):
-    p = province
-    seen = 0
-    for user in p.users:
-        if not scoping.has_any(user, "rectification.view_problem"):
-            continue
-        visible = [x for x in p.problems if scoping.obj_in_scope(user, "rectification.view_problem", x)]
-        qs = rect_selectors.problem_ledger(user, p.today)
-        for slug, light in LIGHT_SLUGS.items():
-            fs = ProblemFilterSet({"light": slug}, queryset=qs, request=_request(user), today=p.today)
-            got = sorted(fs.qs.values_list("pk", flat=True))
-            expected = sorted(x.pk for x in visible if p.p_light[x.pk] == light)
-            assert got == expected, (user.username, slug)
-            seen += len(got)
-    assert seen > 0
+    _check_light_filter(
+        province,
+        perm="rectification.view_problem",
+        rows=province.problems,
+        light_of=province.p_light,
+        visible=lambda user, x: scoping.obj_in_scope(user, "rectification.view_problem", x),
+        ledger=rect_selectors.problem_ledger,
+        filterset=ProblemFilterSet,
+    )
 
 
 def test_late_report_list_of_every_account_matches_the_report_periods(province):
