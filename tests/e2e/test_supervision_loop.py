@@ -420,7 +420,7 @@ def test_supervision_loop(new_page, shots):
     for row in [*page_rows.values(), page_total]:  # every row reconciles
         assert row["应整改"] == row["已整改"] + row["正在整改"] + row["未启动"]
     assert sum(r["应整改"] for r in page_rows.values()) == page_total["应整改"]
-    assert "相符" in sup.locator("p.reconciliation").inner_text()
+    assert "三项相加正好等于应整改总数" in sup.locator("p.reconciliation").inner_text()
     # every number opens the ledger with exactly those problems: the letter unit's 逾期
     row = sup.locator("table.stats-table tbody tr", has_text=letter_unit.name)
     row.locator("td").nth(4).get_by_role("link").click()
