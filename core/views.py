@@ -180,60 +180,6 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, FormView):
         return target.get_absolute_url()
 
 
-class ExcelImportView(ServiceFormView):
-    """One Excel import page for a ledger (templates/partials/import_page.html): the acting unit
-    and the file, the template's columns with their hints, all-or-nothing with row messages.
-
-    Subclasses set `permission`, `form_class` (an ImportForm with `unit_field`), `template_name`,
-    `imports` (the app's imports module: COLUMNS, template_workbook and the import function named
-    by `import_function`), the words (`noun`, `row_noun`, `list_label`, `category_header`), the
-    url names (`list_url_name`, `template_url_name`) and `categories()`."""
-
-    imports = None
-    import_function = ""
-    noun = row_noun = list_label = category_header = ""
-    list_url_name = template_url_name = ""
-    success_query = ""
-    success_text = "已导入{n}{noun}"
-
-    def categories(self):
-        return []
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["units"] = scoping.acting_units(self.request.user, self.permission)
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            columns=self.imports.COLUMNS,
-            categories=self.categories(),
-            noun=self.noun,
-            row_noun=self.row_noun,
-            list_url=reverse(self.list_url_name),
-            list_label=self.list_label,
-            template_url=reverse(self.template_url_name),
-            unit_field=ctx["form"][ctx["form"].unit_field],
-            category_header=self.category_header,
-        )
-        return ctx
-
-    def perform(self, form):
-        run = getattr(self.imports, self.import_function)
-        unit_field = form.unit_field
-        created = run(
-            actor=self.request.user,
-            upload=form.cleaned_data["file"],
-            **{unit_field: form.cleaned_data[unit_field]},
-        )
-        messages.success(self.request, self.success_text.format(n=len(created), noun=self.noun))
-        return created
-
-    def get_success_url_for(self, target):
-        return reverse(self.list_url_name) + self.success_query
-
-
 class CheckedFormView(ServiceFormView):
     """A form for one action on one object, whose rule (the app's `rules.py`, the same check the
     service makes) is asked before the form is shown: the wrong person gets 403; the wrong state
@@ -383,3 +329,57 @@ class SubmitOnceMixin:
             else:
                 used.delete()  # refused: the form again, the token unused
         return _add_once_tokens(response)
+
+
+class ExcelImportView(SubmitOnceMixin, ServiceFormView):
+    """One Excel import page for a ledger (templates/partials/import_page.html): the acting unit
+    and the file, the template's columns with their hints, all-or-nothing with row messages.
+
+    Subclasses set `permission`, `form_class` (an ImportForm with `unit_field`), `template_name`,
+    `imports` (the app's imports module: COLUMNS, template_workbook and the import function named
+    by `import_function`), the words (`noun`, `row_noun`, `list_label`, `category_header`), the
+    url names (`list_url_name`, `template_url_name`) and `categories()`."""
+
+    imports = None
+    import_function = ""
+    noun = row_noun = list_label = category_header = ""
+    list_url_name = template_url_name = ""
+    success_query = ""
+    success_text = "已导入{n}{noun}"
+
+    def categories(self):
+        return []
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["units"] = scoping.acting_units(self.request.user, self.permission)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            columns=self.imports.COLUMNS,
+            categories=self.categories(),
+            noun=self.noun,
+            row_noun=self.row_noun,
+            list_url=reverse(self.list_url_name),
+            list_label=self.list_label,
+            template_url=reverse(self.template_url_name),
+            unit_field=ctx["form"][ctx["form"].unit_field],
+            category_header=self.category_header,
+        )
+        return ctx
+
+    def perform(self, form):
+        run = getattr(self.imports, self.import_function)
+        unit_field = form.unit_field
+        created = run(
+            actor=self.request.user,
+            upload=form.cleaned_data["file"],
+            **{unit_field: form.cleaned_data[unit_field]},
+        )
+        messages.success(self.request, self.success_text.format(n=len(created), noun=self.noun))
+        return created
+
+    def get_success_url_for(self, target):
+        return reverse(self.list_url_name) + self.success_query

@@ -115,7 +115,7 @@ class ReportApproveView(ServiceActionView):
         services.report_approve(actor=self.request.user, report=self.object)
 
 
-class AttachmentUploadView(AssignmentReporterMixin, FormView):
+class AttachmentUploadView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
     template_name = "reporting/attachment_form.html"
     form_class = AttachmentForm
 

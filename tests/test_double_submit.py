@@ -142,6 +142,26 @@ def _finding(org):
     )
 
 
+def _import_tasks(org):
+    from tasks.tests.test_import_tasks import URL, row, xlsx
+
+    data = {"org_unit": org.units["province"].pk, "file": xlsx([row()])}
+    return "prov_supervisor", URL, URL, data, Task.objects.count
+
+
+def _upload(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reporting.models import Attachment
+
+    task = make_task(org, lead="county_a")
+    a = task.assignments.get()
+    tsvc.assignment_sign(actor=org.user("county_a_clerk"), assignment=a)
+    url = reverse("reporting:attachment_upload", kwargs={"assignment_pk": a.pk})
+    pdf = SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return "county_a_clerk", url, url, {"purpose": "evidence", "files": [pdf]}, Attachment.objects.count
+
+
 CASES = {
     "分解": _decompose,
     "新建任务": _create,
@@ -154,6 +174,8 @@ CASES = {
     "新建单位": _unit,
     "新建账号": _user,
     "新增发现": _finding,
+    "导入任务": _import_tasks,
+    "上传附件": _upload,
 }
 
 
