@@ -126,6 +126,8 @@ def check_order(problem, today) -> None:
 
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError("该问题已销号，无需督办")
+    if problem.status == ProblemStatus.RECTIFIED:  # its clock stopped on the report day (rules.md)
+        raise ValidationError("整改单位已报告整改完成，待验收，无需督办")
     if problem.deadline >= today:
         raise ValidationError("该问题尚未逾期，督办单用于逾期未完成整改的问题")
 

@@ -464,3 +464,17 @@ def test_list_query_count_is_constant(org, login, django_assert_num_queries, row
         response = client.get(LIST, {"per_page": 50})
     assert len(response.context["page_obj"]) == rows
     assert len(re.findall(r'href="/documents/\d+/"', response.content.decode())) == rows
+
+
+def test_no_order_for_a_problem_reported_rectified(org, login):
+    """Reported 已整改(待验收) after its deadline: not overdue any more (its clock stopped), no 督办单."""
+    from rectification.models import Problem
+
+    problem = make_problems(org, n=1, days=5)[0]
+    clock.travel(days=9)
+    Problem.objects.filter(pk=problem.pk).update(status="rectified", rectified_on=clock.today())
+    client = login(org.user("prov_supervisor"))
+    url = reverse("documents:order_create")
+    assert "已报告整改完成，待验收，无需督办" in client.get(url, {"problem": problem.pk}).content.decode()
+    refused = client.post(url, {"problem": problem.pk, "issuer": org.unit("province").pk})
+    assert refused.status_code == 200 and not IssuedDocument.objects.exists()
