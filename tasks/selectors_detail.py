@@ -277,8 +277,8 @@ def _emergency_state(task: Task, today: dt.date) -> dict | None:
 
 def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool) -> None:
     a = row.assignment
-    # evidence uploaded, or files given with reports that the 申请办结 form lets the unit pick
-    has_evidence = bool(row.evidence) or bool(a.attachments.all())
+    # any file of the assignment: evidence uploaded, or report files the 申请办结 form lets it pick
+    has_evidence = bool(a.attachments.all())
     pending = next((e for e in row.extensions if e.status == ExtensionStatus.PENDING), None)
     checks = {
         "sign": (rules.check_sign, (user, a)),
