@@ -19,6 +19,7 @@ from rectification.tests.test_views_create_import import form_data as problem_da
 from reporting.models import ProgressReport
 from tasks import services as tsvc
 from tasks.models import Assignment, Milestone, Task
+from tasks.tests.support_actions import decompose_data, pdf
 from tasks.tests.test_actions import _task_post
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +34,17 @@ def _token(page) -> str:
 
 def _decompose(org):
     parent = make_task(org, lead="city_a", days=90)
-    data = {
-        "org_unit": org.units["city_a"].pk,
-        "assign": "on",
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "rows-MIN_NUM_FORMS": "1",
-        "rows-MAX_NUM_FORMS": "30",
-        "rows-0-title": "甲一县落实",
-        "rows-0-lead_unit": org.units["county_a"].pk,
-        "rows-0-due_date": parent.due_date.isoformat(),
-        "rows-0-weight": "1",
-    }
+    data = decompose_data(
+        org.units["city_a"],
+        [
+            {
+                "title": "甲一县落实",
+                "lead_unit": org.units["county_a"].pk,
+                "due_date": parent.due_date.isoformat(),
+                "weight": "1",
+            }
+        ],
+    )
     url = reverse("tasks:task_decompose", args=[parent.pk])
     return "city_a_head", url, url, data, lambda: Task.objects.filter(parent=parent).count()
 
@@ -150,16 +150,19 @@ def _import_tasks(org):
 
 
 def _upload(org):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from reporting.models import Attachment
 
     task = make_task(org, lead="county_a")
     a = task.assignments.get()
     tsvc.assignment_sign(actor=org.user("county_a_clerk"), assignment=a)
     url = reverse("reporting:attachment_upload", kwargs={"assignment_pk": a.pk})
-    pdf = SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    return "county_a_clerk", url, url, {"purpose": "evidence", "files": [pdf]}, Attachment.objects.count
+    return (
+        "county_a_clerk",
+        url,
+        url,
+        {"purpose": "evidence", "files": [pdf("台账.pdf")]},
+        Attachment.objects.count,
+    )
 
 
 CASES = {

@@ -19,6 +19,21 @@ def pdf(name="佐证.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
+def decompose_data(org_unit, rows: list[dict], assign: bool = True) -> dict:
+    """The 分解 form's POST: the acting unit and one formset row per dict (its fields by name)."""
+    data = {
+        "org_unit": org_unit.pk,
+        "assign": "on" if assign else "",
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "1",
+        "rows-MAX_NUM_FORMS": "30",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"rows-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
 def approve_review(org, task, conclusion="approved"):
     return services.task_review_record(
         actor=org.user("prov_leader"),

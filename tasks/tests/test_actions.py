@@ -14,7 +14,7 @@ from reporting import services as rsvc
 from tasks import services
 from tasks.choices import EventKind, ExtensionStatus, TaskStatus
 from tasks.models import Assignment, ExtensionRequest, Milestone, Task, TaskCategory, TaskEvent
-from tasks.tests.support_actions import approve_review, lead, pdf, records, upload_evidence
+from tasks.tests.support_actions import approve_review, decompose_data, lead, pdf, records, upload_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -209,24 +209,15 @@ def test_review_only_for_major_and_only_by_reviewers(org, login):
 def test_decomposition_of_major_parent_inherits_the_gate(org, login):
     parent = make_task(org, level="major", lead="city_a", assign=False, days=90)
     c = login(org.user("prov_supervisor"))
-    rows = {
-        "org_unit": org.units["province"].pk,
-        "assign": "on",
-        "rows-TOTAL_FORMS": "3",
-        "rows-INITIAL_FORMS": "0",
-        "rows-MIN_NUM_FORMS": "1",
-        "rows-MAX_NUM_FORMS": "30",
-        "rows-0-title": "甲一县落实",
-        "rows-0-lead_unit": org.units["county_a"].pk,
-        "rows-0-due_date": "",
-        "rows-0-weight": "1",
-        "rows-1-title": "甲二县落实",
-        "rows-1-lead_unit": org.units["county_b"].pk,
-        "rows-1-weight": "2",
-        # an untouched row keeps its pre-filled date and weight and is ignored
-        "rows-2-due_date": parent.due_date.isoformat(),
-        "rows-2-weight": "1",
-    }
+    rows = decompose_data(
+        org.units["province"],
+        [
+            {"title": "甲一县落实", "lead_unit": org.units["county_a"].pk, "due_date": "", "weight": "1"},
+            {"title": "甲二县落实", "lead_unit": org.units["county_b"].pk, "weight": "2"},
+            # an untouched row keeps its pre-filled date and weight and is ignored
+            {"due_date": parent.due_date.isoformat(), "weight": "1"},
+        ],
+    )
     r = c.post(_url("task_decompose", parent.pk), rows)
     assert r.status_code == 200 and "须待该任务经党组会前置审议同意后方可交办" in r.content.decode()
     assert not parent.children.exists()  # all or nothing
@@ -267,19 +258,13 @@ def test_receiving_unit_decomposes_within_its_subtree(org, login):
     c = login(org.user("city_a_head"))
     page = c.get(_url("task_decompose", parent.pk)).content.decode()
     assert "甲市卫生健康委员会" in page and "乙三县卫生健康局" not in page
-    base = {
-        "org_unit": org.units["city_a"].pk,
-        "assign": "on",
-        "rows-TOTAL_FORMS": "2",
-        "rows-INITIAL_FORMS": "0",
-        "rows-MIN_NUM_FORMS": "1",
-        "rows-MAX_NUM_FORMS": "30",
-        "rows-0-title": "甲一县落实",
-        "rows-0-lead_unit": org.units["county_a"].pk,
-        "rows-0-weight": "1",
-        "rows-1-title": "乙三县越级",
-        "rows-1-lead_unit": org.units["county_c"].pk,
-    }
+    base = decompose_data(
+        org.units["city_a"],
+        [
+            {"title": "甲一县落实", "lead_unit": org.units["county_a"].pk, "weight": "1"},
+            {"title": "乙三县越级", "lead_unit": org.units["county_c"].pk},
+        ],
+    )
     r = c.post(_url("task_decompose", parent.pk), base)
     assert r.status_code == 200 and "只能分解到本单位或下级单位" in r.content.decode()
     assert "甲一县落实" in r.content.decode()  # typed rows kept
