@@ -3,7 +3,10 @@
 from html import escape
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from core import panels as registry
 
 register = template.Library()
 
@@ -21,3 +24,17 @@ def unit_options(units, selected=None):
             for u in units
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, page, obj):
+    """The sections higher apps registered for `page` (core.panels), rendered in their order."""
+    request = context.get("request")
+    out = []
+    for panel in registry.contributions(page):
+        if not panel.template:
+            continue
+        ctx = panel.context(request, obj)
+        if ctx:
+            out.append(render_to_string(panel.template, {**context.flatten(), **ctx}, request=request))
+    return mark_safe("".join(out))  # each piece is a rendered (auto-escaped) template
