@@ -69,36 +69,37 @@ class _Lookups:
 
 
 def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> dict | None:
-    v, n = row.values, row.number
+    """The problem fields of one row, or None when the row is wrong (its messages go to ``errors``)."""
+    v = row.values
     before = len(errors.errors)
+    add = functools.partial(errors.add, row.number)
     for header in REQUIRED:
         if excel.cell_text(v.get(header)) == "":
-            errors.add(n, f"“{header}”不能为空")
+            add(f"“{header}”不能为空")
     if len(errors.errors) > before:
         return None
     data: dict = {}
+    _parse_classification(v, add, lk, data)
+    _parse_text_and_dates(v, add, data)
+    return data if len(errors.errors) == before else None
 
+
+def _parse_classification(v: dict, add, lk: _Lookups, data: dict) -> None:
+    """整改单位编码, 问题来源 (with 来源说明), 问题类别 and 严重程度 (default 一般)."""
     code = excel.cell_text(v.get("整改单位编码"))
     data["org_unit"] = lk.unit(code)
     if data["org_unit"] is None:
-        errors.add(
-            n, f"整改单位编码“{code}”不在您的数据范围内或不是{lk.found_by_unit.display_name}及其下级单位"
-        )
+        add(f"整改单位编码“{code}”不在您的数据范围内或不是{lk.found_by_unit.display_name}及其下级单位")
 
     source = lk.sources.get(excel.cell_text(v.get("问题来源")))
     if source is None:
-        errors.add(
-            n,
-            f"问题来源“{excel.cell_text(v.get('问题来源'))}”不正确，可选：{'、'.join(ProblemSource.labels)}",
-        )
+        add(f"问题来源“{excel.cell_text(v.get('问题来源'))}”不正确，可选：{'、'.join(ProblemSource.labels)}")
     data["source"] = source
     data["source_note"] = excel.cell_text(v.get("来源说明"))[:200]
 
     category = lk.categories.get(excel.cell_text(v.get("问题类别")))
     if category is None:
-        errors.add(
-            n, f"问题类别“{excel.cell_text(v.get('问题类别'))}”不存在，可选：{'、'.join(lk.categories)}"
-        )
+        add(f"问题类别“{excel.cell_text(v.get('问题类别'))}”不存在，可选：{'、'.join(lk.categories)}")
     data["category"] = category
 
     severity_text = excel.cell_text(v.get("严重程度"))
@@ -106,31 +107,33 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     if severity_text:
         data["severity"] = lk.severities.get(severity_text)
         if data["severity"] is None:
-            errors.add(n, f"严重程度“{severity_text}”不正确，应为：一般、较重或严重")
+            add(f"严重程度“{severity_text}”不正确，应为：一般、较重或严重")
 
+
+def _parse_text_and_dates(v: dict, add, data: dict) -> None:
+    """问题描述, 整改要求, 发现日期 (default today, not in the future) and 整改时限 (not before it)."""
     description = excel.cell_text(v.get("问题描述"))
     if len(description) > 2000:
-        errors.add(n, "问题描述不能超过2000字")
+        add("问题描述不能超过2000字")
     data["description"] = description
     data["requirement"] = excel.cell_text(v.get("整改要求"))
 
     try:
         data["found_on"] = excel.as_date(v.get("发现日期")) or clock.today()
     except ValueError as exc:
-        errors.add(n, f"发现日期：{exc}")
+        add(f"发现日期：{exc}")
     try:
         data["deadline"] = excel.as_date(v.get("整改时限"))
     except ValueError as exc:
-        errors.add(n, f"整改时限：{exc}")
+        add(f"整改时限：{exc}")
     for header, key, check in (("发现日期", "found_on", past_date), ("整改时限", "deadline", sane_date)):
         try:
             check(data.get(key))
         except ValidationError as exc:
-            errors.add(n, f"{header}：{'；'.join(exc.messages)}")
+            add(f"{header}：{'；'.join(exc.messages)}")
             data[key] = None
     if data.get("found_on") and data.get("deadline") and data["deadline"] < data["found_on"]:
-        errors.add(n, "整改时限不能早于发现日期")
-    return data if len(errors.errors) == before else None
+        add("整改时限不能早于发现日期")
 
 
 @transaction.atomic

@@ -92,57 +92,73 @@ class _Lookups:
 
 
 def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> dict | None:
+    """The task fields of one row, or None when the row is wrong (its messages go to ``errors``)."""
     v = row.values
-    n = row.number
     before = len(errors.errors)
-    data: dict = {}
+    add = functools.partial(errors.add, row.number)
 
     for header in REQUIRED:
         if excel.cell_text(v.get(header)) == "":
-            errors.add(n, f"“{header}”不能为空")
+            add(f"“{header}”不能为空")
     if len(errors.errors) > before:
         return None
 
+    data: dict = {}
+    _parse_kind(v, add, lk, data)
+    _parse_units(v, add, lk, data)
+    _parse_dates(v, add, data)
+    _parse_cadence_and_directive(v, add, lk, data)
+    return data if len(errors.errors) == before else None
+
+
+def _parse_kind(v: dict, add, lk: _Lookups, data: dict) -> None:
+    """任务名称, 类别 and 等级."""
     title = excel.cell_text(v.get("任务名称"))
     if len(title) > 200:
-        errors.add(n, "任务名称不能超过200字")
+        add("任务名称不能超过200字")
     data["title"] = title
 
     category = lk.categories.get(excel.cell_text(v.get("类别")))
     if category is None:
-        errors.add(n, f"类别“{excel.cell_text(v.get('类别'))}”不存在，可选：{'、'.join(lk.categories)}")
+        add(f"类别“{excel.cell_text(v.get('类别'))}”不存在，可选：{'、'.join(lk.categories)}")
     data["category"] = category
 
     level = lk.levels.get(excel.cell_text(v.get("等级")))
     if level is None:
-        errors.add(n, f"等级“{excel.cell_text(v.get('等级'))}”不正确，应为：重大、重点或一般")
+        add(f"等级“{excel.cell_text(v.get('等级'))}”不正确，应为：重大、重点或一般")
     data["level"] = level
 
+
+def _parse_units(v: dict, add, lk: _Lookups, data: dict) -> None:
+    """牵头单位编码 and 配合单位编码: units in the importer's scope, the lead not among the co-units."""
     code = excel.cell_text(v.get("牵头单位编码"))
     lead = lk.unit(code)
     if lead is None:
-        errors.add(n, f"牵头单位编码“{code}”不在您的数据范围内")
+        add(f"牵头单位编码“{code}”不在您的数据范围内")
     data["lead_unit"] = lead
 
     co_units = []
     for co_code in _split_codes(v.get("配合单位编码")):
         unit = lk.unit(co_code)
         if unit is None:
-            errors.add(n, f"配合单位编码“{co_code}”不在您的数据范围内")
+            add(f"配合单位编码“{co_code}”不在您的数据范围内")
         elif lead is not None and unit.pk == lead.pk:
-            errors.add(n, f"配合单位“{co_code}”与牵头单位相同")
+            add(f"配合单位“{co_code}”与牵头单位相同")
         elif unit not in co_units:
             co_units.append(unit)
     data["co_units"] = co_units
 
+
+def _parse_dates(v: dict, add, data: dict) -> None:
+    """开始日期, and 完成时限 or 工作日数 (one of the two; the deadline not before the start)."""
     for key, header in (("start_date", "开始日期"), ("due_date", "完成时限")):
         try:
             data[key] = excel.as_date(v.get(header))
             sane_date(data[key])
         except ValueError as exc:
-            errors.add(n, f"{header}：{exc}")
+            add(f"{header}：{exc}")
         except ValidationError as exc:
-            errors.add(n, f"{header}：{'；'.join(exc.messages)}")
+            add(f"{header}：{'；'.join(exc.messages)}")
             data.pop(key, None)
 
     workdays_text = excel.cell_text(v.get("工作日数"))
@@ -154,23 +170,26 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
                 raise ValueError
             data["due_in_workdays"] = days
         except ValueError:
-            errors.add(n, f"工作日数“{workdays_text}”应为1至{MAX_WORKDAYS}之间的整数")
+            add(f"工作日数“{workdays_text}”应为1至{MAX_WORKDAYS}之间的整数")
     if not workdays_text and "due_date" in data and data["due_date"] is None:
-        errors.add(n, "请填写“完成时限”或“工作日数”")
+        add("请填写“完成时限”或“工作日数”")
     if (
         data.get("start_date")
         and data.get("due_date")
         and not data["due_in_workdays"]
         and data["due_date"] < data["start_date"]
     ):
-        errors.add(n, "完成时限不能早于开始日期")
+        add("完成时限不能早于开始日期")
 
+
+def _parse_cadence_and_directive(v: dict, add, lk: _Lookups, data: dict) -> None:
+    """报告频次 (default 每周), 工作目标 and 上级部署文号 (a registered directive the importer sees)."""
     cadence_text = excel.cell_text(v.get("报告频次"))
     data["cadence"] = Cadence.WEEKLY
     if cadence_text:
         cadence = lk.cadences.get(cadence_text)
         if cadence is None:
-            errors.add(n, f"报告频次“{cadence_text}”不正确，应为：{'、'.join(lk.cadences)}")
+            add(f"报告频次“{cadence_text}”不正确，应为：{'、'.join(lk.cadences)}")
         data["cadence"] = cadence
 
     data["goals"] = excel.cell_text(v.get("工作目标"))
@@ -180,10 +199,8 @@ def _parse_row(row: excel.SheetRow, errors: excel.RowErrors, lk: _Lookups) -> di
     if doc_number:
         directive = lk.directives.get(doc_number)
         if directive is None:
-            errors.add(n, f"上级部署文号“{doc_number}”未登记或不在您的数据范围内")
+            add(f"上级部署文号“{doc_number}”未登记或不在您的数据范围内")
         data["directive"] = directive
-
-    return data if len(errors.errors) == before else None
 
 
 @transaction.atomic
