@@ -8,8 +8,11 @@ class RectificationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from rectification import panels
         from rectification.choices import DEFAULT_CATEGORIES
         from tasks.apps import seed_categories
+
+        panels.register()  # its figures and sections on supervision's pages (core.panels)
 
         post_migrate.connect(
             seed_categories("rectification.ProblemCategory", DEFAULT_CATEGORIES),

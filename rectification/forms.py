@@ -11,7 +11,7 @@ from org.forms import ExcelImportForm, acting_unit_field
 from org.models import Unit
 from rectification.choices import ProblemSource, Severity
 from rectification.models import ProblemCategory
-from reporting.forms import MultipleFileField, _files_help
+from files.forms import MultipleFileField, files_help as _files_help
 from tasks.forms import IndentedUnitField, StyledForm, _date, _text
 
 
@@ -163,3 +163,20 @@ class StatisticsFilterForm(StyledForm):
         if data.get("found_from") and data.get("found_to") and data["found_from"] > data["found_to"]:
             self.add_error("found_to", "结束日期不能早于开始日期")
         return data
+
+
+class FindingConvertForm(StyledForm):
+    """转为问题: the rest of what a problem found in an inspection needs (category, deadline, requirement)."""
+
+    category = forms.ModelChoiceField(
+        label="问题类别",
+        queryset=None,
+        empty_label="请选择",
+        error_messages={"required": "请选择问题类别", "invalid_choice": "请选择问题类别"},
+    )
+    deadline = _date("整改时限", validators=[sane_date])
+    requirement = _text("整改要求", required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProblemCategory.objects.filter(is_active=True)

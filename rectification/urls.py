@@ -18,6 +18,7 @@ urlpatterns = [
     path("problems/<int:pk>/recheck/", views.ProblemRecheckView.as_view(), name="problem_recheck"),
     path("problems/<int:pk>/escalate/", views.ProblemEscalateView.as_view(), name="problem_escalate"),
     path("recheck/", views.RecheckView.as_view(), name="recheck"),
+    path("findings/<int:pk>/problem/", views.FindingConvertView.as_view(), name="finding_convert"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
 ]

@@ -1,5 +1,6 @@
 """Pages of 问题整改 (R-RCT-1..5, R-WRN-2): the ledger with exports, create and import, the
-problem detail with the actions its viewer may take, 回头看, and the statistics.
+problem detail with the actions its viewer may take, 回头看, the statistics, and 转为问题 (a
+finding of an inspection record becomes a problem).
 
 Views are thin: they load the problem through the scope (outside → 404), ask rectification.rules
 whether an action is possible before showing its form (no permission → 403; wrong state → back
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -27,6 +28,7 @@ from core.views import (
     ExcelImportView,
     LightLedgerView,
     PermissionRequiredMixin,
+    ServiceFormView,
     _attach_errors,
     _message,
 )
@@ -35,6 +37,8 @@ from org.selectors import picker_units
 from rectification import exports, forms, imports, rules, selectors, services
 from rectification.filters import ProblemFilterSet
 from rectification.models import Problem
+from supervision.models import Finding
+from supervision.selectors import records_visible
 from tasks.selectors import light_counts
 
 VIEW_PERM = "rectification.view_problem"
@@ -191,6 +195,47 @@ class ProblemCreateView(core_views.SubmitOnceMixin, PermissionRequiredMixin, For
             return self.form_invalid(form)
         messages.success(self.request, f"问题{problem.code}已登记，整改单位将收到提醒")
         return redirect(problem.get_absolute_url())
+
+
+class FindingConvertView(core_views.SubmitOnceMixin, ServiceFormView):
+    """转为问题: a finding of an inspection record becomes a problem in one step (once), then its
+    page. The form sits under each finding on the record page (rectification.panels); on an
+    error this page shows it."""
+
+    permission = "rectification.add_problem"
+    form_class = forms.FindingConvertForm
+    template_name = "rectification/finding_convert.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and scoping.has_any(request.user, self.permission):
+            self.finding = get_object_or_404(
+                Finding.objects.select_related(
+                    "record__campaign__org_unit", "record__org_unit", "item"
+                ).filter(record__in=records_visible(request.user).values("pk")),
+                pk=kwargs["pk"],
+            )
+            if not scoping.unit_in_scope(
+                request.user, self.permission, self.finding.record.campaign.org_unit
+            ):
+                raise PermissionDenied("只有督查组织单位可以将发现转为问题")
+            problem = getattr(self.finding, "problem", None)
+            if problem is not None:
+                messages.info(request, f"该发现已转为问题{problem.code}")
+                return redirect(problem.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["finding"] = self.finding
+        ctx["record"] = self.finding.record
+        return ctx
+
+    def perform(self, form):
+        problem = services.problem_from_finding(
+            actor=self.request.user, finding=self.finding, **form.cleaned_data
+        )
+        messages.success(self.request, f"已转为问题{problem.code}，整改单位：{problem.org_unit.display_name}")
+        return problem
 
 
 def _form_error(form, exc):

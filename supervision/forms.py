@@ -267,22 +267,3 @@ class FindingForm(StyledForm):
             "severity": d["severity"],
             "item": self.items.get(d["item"]) if d["item"] else None,
         }
-
-
-class ConvertForm(StyledForm):
-    """转为问题: the rest of what a problem needs (category, deadline, requirement)."""
-
-    category = forms.ModelChoiceField(
-        label="问题类别",
-        queryset=None,
-        empty_label="请选择",
-        error_messages={"required": "请选择问题类别", "invalid_choice": "请选择问题类别"},
-    )
-    deadline = _date("整改时限", validators=[sane_date])
-    requirement = _text("整改要求", required=False, rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from rectification.models import ProblemCategory
-
-        self.fields["category"].queryset = ProblemCategory.objects.filter(is_active=True)

@@ -12,10 +12,22 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from core import scoping
+from core import panels, scoping
 from org.choices import UnitKind
 from org.models import Unit, User
 from supervision.models import Campaign, CampaignInspector, Draw, Finding, InspectionRecord
+
+# Figures a higher app counts for campaigns, registered through core.panels in its AppConfig.ready()
+# (supervision cannot import them): rectification's "problems" (发现问题), documents' "letters"
+# (下发交办函). A registration's `context()` returns the rows to count — a queryset with a `campaign`
+# foreign key (and, for TARGET_FIGURES — counted by target on a campaign's page — an `org_unit`).
+# The name is the field of CampaignStats / TargetRow, and `n_<name>` the list's per-campaign column.
+CAMPAIGN_FIGURES = "supervision.campaign_figures"
+TARGET_FIGURES = "supervision.campaign_target_figures"
+
+
+def _figures(page: str):
+    return [(f.name, f.context()) for f in panels.contributions(page)]
 
 
 @dataclass
@@ -23,8 +35,8 @@ class CampaignStats:
     rounds: int  # 专项督查次数
     units_checked: int  # 检查单位次数: distinct (campaign, unit) pairs with a record
     key_sites: int  # 重点场所次数: records at key sites
-    problems: int  # 发现问题个数
-    letters: int  # 下发交办函份数 (issued)
+    problems: int = 0  # 发现问题个数 (a figure of rectification)
+    letters: int = 0  # 下发交办函份数 (issued; a figure of documents)
 
     def sentence(self) -> str:
         return (
@@ -35,21 +47,15 @@ class CampaignStats:
 
 def campaign_statistics(campaigns, rounds: int | None = None) -> CampaignStats:
     """Five aggregate queries whatever the number of campaigns (four when the caller already
-    counted them, e.g. a list page's paginator)."""
-    from documents.models import DocumentKind, IssuedDocument
-    from rectification.models import Problem
-
+    counted them, e.g. a list page's paginator): one per figure, contributed ones included."""
     ids = campaigns.order_by().values("pk")
     records = InspectionRecord.objects.filter(campaign__in=ids)
     pairs = records.values("campaign_id", "org_unit_id").distinct().count()
     key_sites = records.filter(is_key_site=True).count()
-    problems = Problem.objects.filter(campaign__in=ids).count()
-    letters = IssuedDocument.objects.filter(
-        campaign__in=ids, kind=DocumentKind.ASSIGNMENT_LETTER, status=IssuedDocument.Status.ISSUED
-    ).count()
+    figures = {name: rows.filter(campaign__in=ids).count() for name, rows in _figures(CAMPAIGN_FIGURES)}
     if rounds is None:
         rounds = campaigns.count()
-    return CampaignStats(rounds, pairs, key_sites, problems, letters)
+    return CampaignStats(rounds, pairs, key_sites, **figures)
 
 
 def campaigns_visible(user, perm: str = "supervision.view_campaign"):
@@ -70,22 +76,15 @@ def _count(queryset, column: str = "campaign_id", distinct_of: str = "pk"):
 
 def with_counts(campaigns):
     """Per-campaign statistics: the same five figures as the statistics line, plus targets/findings."""
-    from documents.models import DocumentKind, IssuedDocument
-    from rectification.models import Problem
-
     targets = Campaign.targets.through.objects
+    contributed = {f"n_{name}": _count(rows) for name, rows in _figures(CAMPAIGN_FIGURES)}
     return campaigns.annotate(
         n_targets=_count(targets.all()),
         n_records=_count(InspectionRecord.objects.all()),
         n_units_checked=_count(InspectionRecord.objects.all(), distinct_of="org_unit_id"),
         n_key=_count(InspectionRecord.objects.filter(is_key_site=True)),
         n_findings=_count(Finding.objects.all(), column="record__campaign_id"),
-        n_problems=_count(Problem.objects.all()),
-        n_letters=_count(
-            IssuedDocument.objects.filter(
-                kind=DocumentKind.ASSIGNMENT_LETTER, status=IssuedDocument.Status.ISSUED
-            )
-        ),
+        **contributed,
     )
 
 
@@ -161,9 +160,8 @@ def draw_view(draw: Draw, again: list[dict] | None = None) -> DrawView:
 
 
 def campaign_targets(campaign: Campaign) -> list[TargetRow]:
-    """The campaign's targets with their drawn inspectors and record/finding/problem counts (5 queries)."""
-    from rectification.models import Problem
-
+    """The campaign's targets with their drawn inspectors and record/finding/problem counts (5 queries:
+    the problems are TARGET_FIGURES' contribution)."""
     rows = {u.pk: TargetRow(unit=u, inspectors=[]) for u in campaign.targets.order_by("path")}
     for ci in (
         CampaignInspector.objects.filter(campaign=campaign)
@@ -175,7 +173,7 @@ def campaign_targets(campaign: Campaign) -> list[TargetRow]:
     counts = (
         (InspectionRecord.objects.filter(campaign=campaign), "org_unit_id", "records"),
         (Finding.objects.filter(record__campaign=campaign), "record__org_unit_id", "findings"),
-        (Problem.objects.filter(campaign=campaign), "org_unit_id", "problems"),
+        *((rows.filter(campaign=campaign), "org_unit_id", name) for name, rows in _figures(TARGET_FIGURES)),
     )
     for qs, column, attr in counts:
         for row in qs.order_by().values(column).annotate(n=Count("pk")):

@@ -16,5 +16,4 @@ urlpatterns = [
     path("records/export/", views.RecordExportView.as_view(), name="record_export"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record_detail"),
     path("records/<int:pk>/findings/new/", views.FindingCreateView.as_view(), name="finding_create"),
-    path("findings/<int:pk>/problem/", views.FindingConvertView.as_view(), name="finding_convert"),
 ]

@@ -1,5 +1,6 @@
 """Pages of 专项督查 (R-SUP-1..5): campaign list with the statistics line, create, detail with the
-双随机 draw and its 复核, inspection records with findings, 转为问题, close, Excel exports.
+双随机 draw and its 复核, inspection records with findings, close, Excel exports. (转为问题 is
+rectification's: its form appears under each finding through core.panels.)
 
 Views are thin: load the object through the scope (outside → 404), ask supervision.services'
 rules before showing a form (no permission → 403, wrong state → back with the reason), bind a
@@ -27,8 +28,8 @@ from core.views import (
 )
 from supervision import exports, selectors, services
 from supervision.filters import CampaignFilterSet, RecordFilterSet
-from supervision.forms import QUICK_PICKS, CampaignForm, ConvertForm, DrawForm, FindingForm, RecordForm
-from supervision.models import Campaign, Draw, Finding, InspectionRecord
+from supervision.forms import QUICK_PICKS, CampaignForm, DrawForm, FindingForm, RecordForm
+from supervision.models import Campaign, Draw, InspectionRecord
 
 CAMPAIGN_PERM = "supervision.view_campaign"
 RECORD_PERM = "supervision.view_inspectionrecord"
@@ -380,11 +381,8 @@ class RecordDetailView(core_views.SubmitOnceMixin, ScopedDetailView):  # its for
         rec, user = self.object, self.request.user
         ctx["can_view_campaign"] = selectors.can_view_campaign(user, rec.campaign)
         ctx["can_add_finding"] = services.allowed(services.check_inspect, user, rec.campaign)
-        ctx["can_convert"] = scoping.unit_in_scope(user, "rectification.add_problem", rec.campaign.org_unit)
         if ctx["can_add_finding"]:
             ctx["finding_form"] = FindingForm(record=rec)
-        if ctx["can_convert"]:
-            ctx["convert_form"] = ConvertForm()
         return ctx
 
 
@@ -411,42 +409,3 @@ class FindingCreateView(core_views.SubmitOnceMixin, CheckedFormView):
 
     def get_success_url_for(self, target):
         return reverse("supervision:record_detail", args=[target.pk]) + "#findings"
-
-
-class FindingConvertView(core_views.SubmitOnceMixin, ServiceFormView):
-    """转为问题: a finding becomes a rectification problem in one step (once), then its page."""
-
-    permission = "rectification.add_problem"
-    form_class = ConvertForm
-    template_name = "supervision/finding_convert.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and scoping.has_any(request.user, self.permission):
-            self.finding = get_object_or_404(
-                Finding.objects.select_related(
-                    "record__campaign__org_unit", "record__org_unit", "item"
-                ).filter(record__in=selectors.records_visible(request.user).values("pk")),
-                pk=kwargs["pk"],
-            )
-            if not scoping.unit_in_scope(
-                request.user, self.permission, self.finding.record.campaign.org_unit
-            ):
-                raise PermissionDenied("只有督查组织单位可以将发现转为问题")
-            problem = getattr(self.finding, "problem", None)
-            if problem is not None:
-                messages.info(request, f"该发现已转为问题{problem.code}")
-                return redirect(problem.get_absolute_url())
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["finding"] = self.finding
-        ctx["record"] = self.finding.record
-        return ctx
-
-    def perform(self, form):
-        from rectification.services import problem_from_finding
-
-        problem = problem_from_finding(actor=self.request.user, finding=self.finding, **form.cleaned_data)
-        messages.success(self.request, f"已转为问题{problem.code}，整改单位：{problem.org_unit.display_name}")
-        return problem

@@ -232,7 +232,7 @@ ENDPOINTS = {
     "reporting:report_create": lambda w: {"assignment_pk": w["assignment"].pk},
     "reporting:report_approve": lambda w: {"pk": w["report"].pk},
     "reporting:attachment_upload": lambda w: {"assignment_pk": w["assignment"].pk},
-    "reporting:attachment_download": lambda w: {"pk": w["attachment"].pk},
+    "files:attachment_download": lambda w: {"pk": w["attachment"].pk},
     "reporting:late_list": None,
     "reporting:burden": None,
     "notifications:inbox": None,
@@ -251,7 +251,7 @@ ENDPOINTS = {
     "supervision:record_list": None,
     "supervision:record_export": None,
     "supervision:finding_create": lambda w: {"pk": w["record"].pk},
-    "supervision:finding_convert": lambda w: {"pk": w["finding"].pk},
+    "rectification:finding_convert": lambda w: {"pk": w["finding"].pk},
     "rectification:problem_detail": lambda w: {"pk": w["problem"].pk},
     "rectification:problem_list": None,
     "rectification:problem_export": None,
@@ -381,7 +381,7 @@ def test_insiders_do_see_the_records(org, client):
     assert client.get(reverse("tasks:task_detail", kwargs={"pk": world["task"].pk})).status_code == 200
     assert (
         client.get(
-            reverse("reporting:attachment_download", kwargs={"pk": world["attachment"].pk})
+            reverse("files:attachment_download", kwargs={"pk": world["attachment"].pk})
         ).status_code
         == 200
     )

@@ -32,7 +32,7 @@ def test_convert_form_refuses_a_deadline_in_9999(org, login):
     finding = add_record(org, campaign, "county_a").findings.get()
     client = login(org.user("city_a_supervisor"))
     response = client.post(
-        reverse("supervision:finding_convert", args=[finding.pk]),
+        reverse("rectification:finding_convert", args=[finding.pk]),
         {
             "category": ProblemCategory.objects.get(name="医疗质量").pk,
             "deadline": "9999-12-31",

@@ -44,8 +44,8 @@ def urls_of(campaign, record, finding, draw):
         ("get", reverse("supervision:record_detail", args=[record.pk])),
         ("get", reverse("supervision:finding_create", args=[record.pk])),
         ("post", reverse("supervision:finding_create", args=[record.pk])),
-        ("get", reverse("supervision:finding_convert", args=[finding.pk])),
-        ("post", reverse("supervision:finding_convert", args=[finding.pk])),
+        ("get", reverse("rectification:finding_convert", args=[finding.pk])),
+        ("post", reverse("rectification:finding_convert", args=[finding.pk])),
     ]
 
 
@@ -89,14 +89,14 @@ def test_no_permission_is_403(org, login, world):
         ("post", reverse("supervision:record_create", args=[campaign.pk])),
         ("get", reverse("supervision:finding_create", args=[record.pk])),
         ("post", reverse("supervision:finding_create", args=[record.pk])),
-        ("get", reverse("supervision:finding_convert", args=[finding.pk])),
+        ("get", reverse("rectification:finding_convert", args=[finding.pk])),
         ("get", reverse("supervision:campaign_create")),
     ]:
         assert getattr(client, method)(url).status_code == 403, url
     assert client.get(reverse("supervision:campaign_detail", args=[campaign.pk])).status_code == 200
     # the inspected county's head may register problems of its own, not convert the campaign's findings
     client = login(org.user("county_a_head"))
-    assert client.get(reverse("supervision:finding_convert", args=[finding.pk])).status_code == 403
+    assert client.get(reverse("rectification:finding_convert", args=[finding.pk])).status_code == 403
     assert not Problem.objects.exists()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ACTIVE
@@ -356,7 +356,7 @@ def test_finding_converts_to_a_problem_exactly_once(org, login):
     rec = add_record(org, campaign, "county_a")
     finding = rec.findings.get()
     client = login(org.user("city_a_supervisor"))
-    url = reverse("supervision:finding_convert", args=[finding.pk])
+    url = reverse("rectification:finding_convert", args=[finding.pk])
     data = {
         "category": ProblemCategory.objects.get(name="医疗质量").pk,
         "deadline": (clock.today() + dt.timedelta(days=15)).isoformat(),
@@ -384,7 +384,7 @@ def test_convert_errors_keep_the_input(org, login):
     finding = add_record(org, campaign, "county_a").findings.get()
     client = login(org.user("city_a_supervisor"))
     response = client.post(
-        reverse("supervision:finding_convert", args=[finding.pk]),
+        reverse("rectification:finding_convert", args=[finding.pk]),
         {"category": "", "deadline": "2000-01-01", "requirement": "限期整改"},
     )
     page = response.content.decode()
