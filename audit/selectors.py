@@ -14,21 +14,13 @@ VIEW = "audit.view_auditevent"
 def events_visible_to(user):
     """Events of the units in the auditor's scope; events tied to no unit (e.g. a failed login
     with an unknown account name) belong to whoever audits the root of the tree."""
-    qs = AuditEvent.objects.all()
-    q = scoping.scope_q(user, VIEW, AuditEvent.scope_unit_fields)
-    if any(g.subtree and _is_root(g) for g in scoping.grants_for(user, VIEW)):
-        q |= Q(org_unit__isnull=True)
-    return qs.filter(q)
+    return AuditEvent.objects.filter(
+        scoping.scope_q(user, VIEW, AuditEvent.scope_unit_fields, unitless="org_unit")
+    )
 
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _is_root(grant) -> bool:
-    from org.models import PATH_WIDTH
-
-    return len(grant.path) == PATH_WIDTH
 
 
 def event_list(

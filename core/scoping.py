@@ -4,14 +4,47 @@ A user may do permission P on the units covered by their role assignments that g
 the unit alone, or the unit and its whole subtree. The answer is computed once per request
 (cached on the user object) and turned into a filter on a model's unit fields. Units form a
 tree with a materialized path of fixed-width digits, so a subtree is one indexed range.
+
+This module decides scope and builds its queries; no other module filters by unit path (checked
+by tests/test_one_scope_module.py): a list filtered to a unit and below asks `subtree_q`.
+
+Why core, and why a registration: audit sits below org in the layers (org's writes are
+audited), and audit's log is scoped too, so the scope rule must sit below both — here, in core,
+which imports no app. What it needs from org (the rows of a user's role assignments and the Unit
+model, for subqueries over the tree) org hands over in its AppConfig.ready() through `use()`;
+until then every scope question raises ImproperlyConfigured. The tree's path format
+(`PATH_WIDTH`) is defined here and org.models uses it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q
 from django.db.models.lookups import In
+
+PATH_WIDTH = 6  # digits per tree level of Unit.path: unit ids up to 999,999
+
+# row: (unit id, unit path, include_descendants, permission app_label, permission codename)
+GrantRows = Callable[[object], Iterable[tuple[int, str, bool, str, str]]]
+_registered: dict = {}
+
+
+def use(*, grants: GrantRows, units) -> None:
+    """Register org's part (org.apps.OrgConfig.ready): `grants(user)` gives one row per (active role
+    assignment at an active unit, permission of its role) in one query; `units` is org.Unit."""
+    _registered.update(grants=grants, units=units)
+
+
+def _org(part: str):
+    try:
+        return _registered[part]
+    except KeyError:
+        raise ImproperlyConfigured(
+            "core.scoping: nothing registered; org's AppConfig.ready() calls scoping.use()"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -30,20 +63,8 @@ def subtree_range(path: str) -> tuple[str, str]:
 def _grants(user) -> dict[str, list[Grant]]:
     cache = getattr(user, "_duban_grants", None)
     if cache is None:
-        from org.models import RoleAssignment
-
         cache = {}
-        # one query: a row per (role assignment, permission of its role), no model objects
-        rows = RoleAssignment.objects.filter(
-            user=user, role__is_active=True, unit__is_active=True, role__permissions__isnull=False
-        ).values_list(
-            "unit_id",
-            "unit__path",
-            "include_descendants",
-            "role__permissions__content_type__app_label",
-            "role__permissions__codename",
-        )
-        for unit_id, path, subtree, app_label, codename in rows:
+        for unit_id, path, subtree, app_label, codename in _org("grants")(user):
             cache.setdefault(f"{app_label}.{codename}", []).append(Grant(unit_id, path, subtree))
         user._duban_grants = cache
     return cache
@@ -85,9 +106,15 @@ def indexed_in(field: str, subquery) -> Q:
     return Q(IndexedIn(F(field), subquery.order_by()))
 
 
-def _grants_q(grants: list[Grant], field: str, subtree_lookup) -> Q:
-    from org.models import Unit
+def subtree_q(unit, field: str = "") -> Q:
+    """Q: rows whose unit `field` (a FK to org.Unit; "" for Unit itself) is `unit` or below it —
+    a list's 单位 filter (本单位及下级), not a permission: the list is already `visible_to()`."""
+    lo, hi = subtree_range(unit.path)
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__gte": lo, f"{prefix}path__lt": hi})
 
+
+def _grants_q(grants: list[Grant], field: str, subtree_lookup) -> Q:
     q = Q(pk__in=[])
     single = [g.unit_id for g in grants if not g.subtree]
     if single:
@@ -95,7 +122,7 @@ def _grants_q(grants: list[Grant], field: str, subtree_lookup) -> Q:
     for g in grants:
         if g.subtree:
             lo, hi = subtree_range(g.path)
-            units = Unit.objects.filter(path__gte=lo, path__lt=hi).order_by().values("pk")
+            units = _org("units").objects.filter(path__gte=lo, path__lt=hi).order_by().values("pk")
             q |= Q(subtree_lookup(g)(F(field), units))
     return q
 
@@ -104,8 +131,6 @@ def _covers_all(grant: Grant) -> bool:
     """A grant at the top of the tree covers (nearly) every unit, and so (nearly) every row: there
     reading the table is the right plan, and `IN (SELECT …)` stays (an array of every id would be
     probed id by id through the index)."""
-    from org.models import PATH_WIDTH
-
     return len(grant.path) <= PATH_WIDTH
 
 
@@ -127,15 +152,19 @@ def ids_q(grants: list[Grant], field: str, branches: list) -> Q:
     return Q(IndexedIn(F(field), union_of(branches, keep_duplicates=True)))
 
 
-def scope_q(user, perm: str, fields: tuple[str, ...]) -> Q:
+def scope_q(user, perm: str, fields: tuple[str, ...], *, unitless: str = "") -> Q:
     """Q selecting the rows whose scope unit fields lie inside the user's grants for `perm` (an OR
-    across the fields, each `IN (SELECT …)`)."""
+    across the fields, each `IN (SELECT …)`). `unitless`: a field that may be empty (e.g. an audit
+    event of a failed login with an unknown account name); rows without a unit there belong to
+    whoever holds `perm` over a whole tree, from its root down."""
     grants = grants_for(user, perm)
     q = Q(pk__in=[])
     if not grants:
         return q
     for field in fields:
         q |= _grants_q(grants, field, lambda g: In)
+    if unitless and any(g.subtree and len(g.path) == PATH_WIDTH for g in grants):
+        q |= Q(**{f"{unitless}__isnull": True})
     return q
 
 
@@ -191,13 +220,11 @@ def scope_branches(queryset, user, perm: str) -> list:
 def acting_units(user, perm: str) -> list:
     """Units a user may act for with `perm` as a create form's 单位 choice: their own unit when
     in scope, then the units their role grants sit on (not their whole subtree), in tree order."""
-    from org.models import Unit
-
     units = {}
     if user.unit_id and unit_in_scope(user, perm, user.unit):
         units[user.unit_id] = user.unit
     grant_ids = [g.unit_id for g in grants_for(user, perm) if g.unit_id not in units]
     if grant_ids:
-        for unit in Unit.objects.filter(pk__in=grant_ids, is_active=True):
+        for unit in _org("units").objects.filter(pk__in=grant_ids, is_active=True):
             units[unit.pk] = unit
     return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))

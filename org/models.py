@@ -2,24 +2,18 @@ from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
-from core import crypto
+from core import crypto, scoping
 from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet, TimeStampedModel
+from core.scoping import PATH_WIDTH
 from org.choices import InstitutionType, UnitKind
-
-PATH_WIDTH = 6  # digits per tree level: unit ids up to 999,999
 
 
 class UnitQuerySet(ScopedQuerySet):
     def visible_to(self, user, perm: str = "org.view_unit"):
-        from core import scoping
-
         return self.filter(scoping.units_q(user, perm))
 
     def subtree_of(self, unit):
-        from core.scoping import subtree_range
-
-        lo, hi = subtree_range(unit.path)
-        return self.filter(path__gte=lo, path__lt=hi)
+        return self.filter(scoping.subtree_q(unit))
 
 
 class Unit(TimeStampedModel):
@@ -71,9 +65,13 @@ class Unit(TimeStampedModel):
             return include_self
         return self.path.startswith(other.path)
 
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids of the units from the root down to this one (itself included), read off the path."""
+        return [int(self.path[i : i + PATH_WIDTH]) for i in range(0, len(self.path), PATH_WIDTH)]
+
     def ancestors(self):
-        ids = [int(self.path[i : i + PATH_WIDTH]) for i in range(0, len(self.path), PATH_WIDTH)]
-        return Unit.objects.filter(pk__in=ids).order_by("depth")
+        return Unit.objects.filter(pk__in=self.ancestor_ids).order_by("depth")
 
 
 class UnitMove(models.Model):

@@ -3,13 +3,28 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.db.models.functions import Length
 
-from org.models import PATH_WIDTH, Unit, User
+from core import scoping
+from org.models import PATH_WIDTH, RoleAssignment, Unit, User
+
+
+def grant_rows(user):
+    """The rows core.scoping reads a user's grants from (registered in org.apps): one query, a row
+    per (role assignment of an active role at an active unit, permission of the role), no objects."""
+    return RoleAssignment.objects.filter(
+        user=user, role__is_active=True, unit__is_active=True, role__permissions__isnull=False
+    ).values_list(
+        "unit_id",
+        "unit__path",
+        "include_descendants",
+        "role__permissions__content_type__app_label",
+        "role__permissions__codename",
+    )
 
 
 def users_with_perm_at(unit: Unit, perm: str):
     """Active users holding `perm` on `unit`: granted at the unit, or at an ancestor with subtree scope."""
     app_label, codename = perm.split(".", 1)
-    ancestor_ids = [int(unit.path[i : i + PATH_WIDTH]) for i in range(0, len(unit.path), PATH_WIDTH)]
+    ancestor_ids = unit.ancestor_ids
     return (
         User.objects.filter(
             Q(role_assignments__unit=unit)
@@ -40,8 +55,6 @@ def picker_units(user, perm: str, selected: Unit | None = None, depth_below: int
     down to `depth_below` levels under the top of their grants (province → cities → counties), in
     tree order, plus the selected one. Deeper units still filter when given by id (the filter
     validates against the whole scope). Plain values, no model objects: hundreds per page."""
-    from core import scoping
-
     grants = scoping.grants_for(user, perm)
     if not grants:
         return []
