@@ -266,7 +266,8 @@ class Rendered:
 def render_bulletin(user, today: dt.date) -> Rendered:
     """通报 generation for the province, as the 起草 page and 签发 do it: the builder's queries over
     everything the province supervisor sees, then the GB/T 9704 rendering of the .docx."""
-    from documents import builders, gbt9704
+    from core import gbt9704
+    from documents import builders
     from documents.models import IssuedDocument
     from documents.selectors import issuer_units
     from documents.services import to_spec

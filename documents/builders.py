@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 
 from core import clock
-from documents.gbt9704 import chinese_date
+from core.gbt9704 import chinese_date
 from org.models import PATH_WIDTH, Unit
 from rectification.choices import ProblemStatus
 from rectification.models import Problem, ProblemEvent

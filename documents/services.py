@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record
-from core import clock, crypto
+from core import clock, crypto, gbt9704
 from core.models import next_in_sequence
 from core.services import require
-from documents import gbt9704
 from documents.builders import Draft
 from documents.models import LETTER_FORMAT_KINDS, DocumentKind, IssuedDocument
 from org.models import Unit, User

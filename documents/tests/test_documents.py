@@ -9,9 +9,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from core import clock
+from core.gbt9704 import chinese_date
 from core.testing import PASSWORD
 from documents import builders, services
-from documents.gbt9704 import chinese_date
 from documents.models import IssuedDocument
 from rectification import services as rsvc
 from rectification.models import Problem, ProblemCategory

@@ -1,5 +1,5 @@
 """The 版记 on the last side of the last sheet (an even page, GB/T 9704): the renderer's line model
-of its own output (documents.gbt9704.body_end), and LibreOffice's layout of the result."""
+of its own output (core.gbt9704.body_end), and LibreOffice's layout of the result."""
 
 import datetime as dt
 import io
@@ -11,7 +11,7 @@ import subprocess
 import docx
 import pytest
 
-from documents import gbt9704 as g
+from core import gbt9704 as g
 
 TEXT = "督查整改问题台账交办函县卫健委医共体建设村卫生室标准化家庭医生签约服务基本公共卫生建档疫苗接种"
 

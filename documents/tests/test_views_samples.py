@@ -12,7 +12,7 @@ from docx.shared import Mm, Pt
 
 from audit.models import AuditEvent
 from core import clock
-from documents.gbt9704 import column_widths
+from core.gbt9704 import column_widths
 from documents.models import IssuedDocument
 from rectification import services as rsvc
 from rectification.models import Problem, ProblemCategory, ProblemEvent

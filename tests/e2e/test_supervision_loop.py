@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLERKS = {key: f"{key}_clerk" for key in ("county_a", "county_b", "county_c", "inst_a")}
-RED = "E60012"  # the red of the 发文机关标志 (documents.gbt9704.RED)
+RED = "E60012"  # the red of the 发文机关标志 (core.gbt9704.RED)
 
 
 def visible(page, selector):

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from core import clock
-from documents import builders, gbt9704
+from core import clock, gbt9704
+from documents import builders
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import to_spec
 from org.choices import UnitKind
