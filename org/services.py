@@ -288,60 +288,65 @@ def login_check(*, username: str, password: str) -> User:
             success=False,
         )
         raise LoginError(LOGIN_REFUSED)
-    error = None
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        now = clock.now()
-        if user.locked_until and user.locked_until > now:
-            record(
-                actor=user,
-                action="auth.login_failed",
-                obj=user,
-                changes={"reason": "账号已锁定"},
-                success=False,
-            )
-            check_password(password, user.password)  # same work as every other answer
-            error = LOGIN_REFUSED
-        elif not user.is_active:
-            record(
-                actor=user,
-                action="auth.login_failed",
-                obj=user,
-                changes={"reason": "账号已停用"},
-                success=False,
-            )
-            check_password(password, user.password)
-            error = LOGIN_REFUSED
-        elif not check_password(password, user.password):
-            user.failed_logins += 1
-            fields = ["failed_logins"]
-            record(
-                actor=user,
-                action="auth.login_failed",
-                obj=user,
-                changes={"reason": "密码错误", "failed_logins": user.failed_logins},
-                success=False,
-            )
-            error = LOGIN_REFUSED
-            if user.failed_logins >= policy.lockout_threshold:
-                user.locked_until = now + dt.timedelta(minutes=policy.lockout_minutes)
-                user.failed_logins = 0
-                fields.append("locked_until")
-                record(
-                    actor=user,
-                    action="auth.locked",
-                    obj=user,
-                    changes={"locked_until": user.locked_until, "minutes": policy.lockout_minutes},
-                )
-            user.save(update_fields=fields)
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.save(update_fields=["failed_logins", "locked_until"])
-            record(actor=user, action="auth.login", obj=user)
-    if error:
-        raise LoginError(error)
+        refused = _login_attempt(user, password, policy)
+    if refused:
+        raise LoginError(LOGIN_REFUSED)
     return user
+
+
+def _login_attempt(user: User, password: str, policy: SecurityPolicy) -> bool:
+    """Check one attempt on the locked row of an existing account; True when it is refused.
+
+    A locked or disabled account is refused whatever the password (checked anyway: the same work
+    as every other answer); a wrong password counts towards the lockout; a right one resets it.
+    """
+    now = clock.now()
+    if user.locked_until and user.locked_until > now:
+        _login_failed(user, "账号已锁定")
+        check_password(password, user.password)  # same work as every other answer
+        return True
+    if not user.is_active:
+        _login_failed(user, "账号已停用")
+        check_password(password, user.password)
+        return True
+    if not check_password(password, user.password):
+        _login_wrong_password(user, policy, now)
+        return True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    record(actor=user, action="auth.login", obj=user)
+    return False
+
+
+def _login_failed(user: User, reason: str, **changes) -> None:
+    record(
+        actor=user,
+        action="auth.login_failed",
+        obj=user,
+        changes={"reason": reason, **changes},
+        success=False,
+    )
+
+
+def _login_wrong_password(user: User, policy: SecurityPolicy, now: dt.datetime) -> None:
+    """Count the failure; at the policy's threshold lock the account for its minutes."""
+    user.failed_logins += 1
+    fields = ["failed_logins"]
+    _login_failed(user, "密码错误", failed_logins=user.failed_logins)
+    if user.failed_logins >= policy.lockout_threshold:
+        user.locked_until = now + dt.timedelta(minutes=policy.lockout_minutes)
+        user.failed_logins = 0
+        fields.append("locked_until")
+        record(
+            actor=user,
+            action="auth.locked",
+            obj=user,
+            changes={"locked_until": user.locked_until, "minutes": policy.lockout_minutes},
+        )
+    user.save(update_fields=fields)
 
 
 def password_expired(user: User) -> bool:
@@ -505,42 +510,13 @@ def unit_import(*, actor: User, rows: list, errors=None) -> list[Unit]:
     }
     seen: set[str] = set()
     for row in rows:
-        if row.code in seen:
-            errors.add(row.number, f"单位编码“{row.code}”在文件中重复")
-            row.ok = False
-        elif row.code in existing:
-            errors.add(row.number, f"单位编码“{row.code}”已存在")
-            row.ok = False
-        if row.code:
-            seen.add(row.code)
         parent = created.get(row.parent_code) or parents.get(row.parent_code)
-        if row.parent_code and parent is None:
-            if row.parent_code in failed:
-                errors.add(row.number, f"上级单位编码“{row.parent_code}”所在行有错误")
-            else:
-                errors.add(row.number, f"上级单位编码“{row.parent_code}”不存在")
-            row.ok = False
-        if not row.ok:
+        _unit_row_check(row, errors, seen=seen, existing=existing, failed=failed, parent=parent)
+        unit = _unit_row_create(actor, row, parent, errors) if row.ok else None
+        if unit is None:
             failed.add(row.code)
-            continue
-        try:
-            unit = unit_create(
-                actor=actor,
-                code=row.code,
-                name=row.name,
-                kind=row.kind,
-                parent=parent,
-                short_name=row.short_name,
-                institution_type=row.institution_type,
-                sort_order=row.sort_order,
-                issuer_code=row.issuer_code,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            for message in _row_messages(exc):
-                errors.add(row.number, message)
-            failed.add(row.code)
-            continue
-        created[row.code] = unit
+        else:
+            created[row.code] = unit
     if not rows and not errors.errors:
         errors.errors.append("文件中没有数据行")
     _sort_by_row(errors)
@@ -552,6 +528,45 @@ def unit_import(*, actor: User, rows: list, errors=None) -> list[Unit]:
         changes={"count": len(created), "codes": list(created)[:200]},
     )
     return list(created.values())
+
+
+def _unit_row_check(row, errors: RowErrors, *, seen: set, existing: set, failed: set, parent) -> None:
+    """Mark the row wrong (row.ok = False, with its message) for a code repeated in the file or
+    already taken, or a parent code that is unknown or whose own row failed."""
+    if row.code in seen:
+        errors.add(row.number, f"单位编码“{row.code}”在文件中重复")
+        row.ok = False
+    elif row.code in existing:
+        errors.add(row.number, f"单位编码“{row.code}”已存在")
+        row.ok = False
+    if row.code:
+        seen.add(row.code)
+    if row.parent_code and parent is None:
+        if row.parent_code in failed:
+            errors.add(row.number, f"上级单位编码“{row.parent_code}”所在行有错误")
+        else:
+            errors.add(row.number, f"上级单位编码“{row.parent_code}”不存在")
+        row.ok = False
+
+
+def _unit_row_create(actor: User, row, parent: Unit | None, errors: RowErrors) -> Unit | None:
+    """The unit of one checked row through unit_create; None (with the row's messages) if refused."""
+    try:
+        return unit_create(
+            actor=actor,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            parent=parent,
+            short_name=row.short_name,
+            institution_type=row.institution_type,
+            sort_order=row.sort_order,
+            issuer_code=row.issuer_code,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _row_messages(exc):
+            errors.add(row.number, message)
+        return None
 
 
 @dataclass
