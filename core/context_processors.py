@@ -59,7 +59,4 @@ def navigation(request):
                     "active": any(i["active"] for i in items),
                 }
             )
-    from notifications.models import Message
-
-    unread = Message.objects.filter(recipient=user, read_at__isnull=True).count()
-    return {"nav_groups": groups, "unread_count": unread}
+    return {"nav_groups": groups}

@@ -5,6 +5,8 @@ widths, text always written as text and cells that start with = + - @ escaped so
 never runs them (formula injection).
 Import: size and zip-bomb checks before openpyxl reads the file; rows come back as dicts keyed
 by the Chinese header, with their spreadsheet row number for row-level error messages.
+Pure workbook building and parsing: the audited export and import (one audit entry each) are
+audit.excel's, above this module.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -137,36 +139,6 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def audited_export(
-    *,
-    actor,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence],
-    action: str,
-    note: str = "",
-    **changes,
-) -> tuple[bytes, str]:
-    """Every list export: the workbook of exactly the rows given, one audit entry `action` naming
-    how many rows left the system and with which query (`changes`), and a file name stamped with
-    the application clock. Returns (xlsx bytes, filename)."""
-    from audit.services import record
-    from core import clock
-
-    counted = [0]
-
-    def counting():
-        for row in rows:
-            counted[0] += 1
-            yield row
-
-    data = build_workbook(title=title, columns=columns, rows=counting(), note=note)
-    record(
-        actor=actor, action=action, unit=getattr(actor, "unit", None), changes={"rows": counted[0], **changes}
-    )
-    return data, f"{title}_{timezone.localtime(clock.now()):%Y%m%d_%H%M}.xlsx"
-
-
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
@@ -254,9 +226,6 @@ def import_rows(
     empty_message: str,
     parser,
     create,
-    actor,
-    action: str,
-    unit,
 ) -> list:
     """The all-or-nothing import loop shared by every ledger (R-TSK-7, R-RCT-1, R-API-3).
 
@@ -264,11 +233,9 @@ def import_rows(
     queries) and returns `parse(row, errors)`, which gives a row's data or None after adding its
     messages; then — only when every row parsed — calls `create(data)` per row; any error there
     is reported against its row too. Call it inside `transaction.atomic()`: the final raise undoes the
-    rows already created, so a file is imported whole or not at all. A whole import is one audit
-    entry `action` (file, count, first and last code) for `unit`.
+    rows already created, so a file is imported whole or not at all. A ledger import goes through
+    audit.excel.audited_import, which records the whole import as one audit entry.
     """
-    from django.core.exceptions import PermissionDenied
-
     rows = read_sheet(upload, required_headers=required_headers)
     if not rows:
         raise ValidationError(empty_message)
@@ -287,16 +254,4 @@ def import_rows(
         except PermissionDenied as exc:
             errors.add(row.number, str(exc) or "您没有权限")
     errors.raise_if_any()
-    from audit.services import record
-
-    record(
-        actor=actor,
-        action=action,
-        unit=unit,
-        changes={
-            "file": getattr(upload, "name", ""),
-            "count": len(created),
-            "codes": [created[0].code, created[-1].code],
-        },
-    )
     return created

@@ -1,10 +1,11 @@
 """Excel export of the document list (公文): exactly the rows the list shows (same filters, same
-order, every page) with its columns, through core.excel.audited_export."""
+order, every page) with its columns, through audit.excel.audited_export."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from audit.excel import audited_export
 from core import excel
 
 COLUMNS = (
@@ -41,7 +42,7 @@ def document_rows(queryset):
 
 
 def document_export(*, actor, queryset, query: str = "") -> tuple[bytes, str]:
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title="公文",
         columns=COLUMNS,

@@ -2,7 +2,7 @@
 
 - Excel: exactly the rows the ledger shows (same filters and sort, every page), through
   core.excel; rows read with .iterator() after select_related, so queries do not grow with rows.
-- .docx 问题清单 for one unit or one campaign, laid out by core.gbt9704 (no 发文字号: a list,
+- .docx 问题清单 for one unit or one campaign, laid out by documents.gbt9704 (no 发文字号: a list,
   not an issued document).
 Every export is recorded in the audit log ("rectification.problem.exported").
 """
@@ -13,8 +13,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from audit.excel import audited_export
 from audit.services import record
-from core import clock, excel, gbt9704
+from core import clock, excel
+from documents import gbt9704
 from rectification import selectors
 
 COLUMNS = (
@@ -79,7 +81,7 @@ def problem_rows(queryset, today: dt.date):
 
 def problem_export(*, actor, queryset, today: dt.date, query: str = "") -> tuple[bytes, str]:
     """(xlsx bytes, filename) of the ledger's rows; the export is audited."""
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title="问题整改台账",
         columns=COLUMNS,
@@ -171,7 +173,7 @@ def statistics_export(*, actor, rows, total, by: str, note: str) -> tuple[bytes,
             yield (r.label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate, r.regressions)
 
     columns = (excel.Column(BY_LABELS[by].replace("按", ""), 24), *STAT_COLUMNS[1:])
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title=f"整改统计（{BY_LABELS[by]}）",
         columns=columns,

@@ -14,6 +14,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.excel import audited_import
 from core import clock, excel, scoping
 from core.validators import past_date, sane_date
 from org.models import Unit
@@ -143,7 +144,7 @@ def problem_import(*, actor, found_by_unit: Unit, upload) -> list[Problem]:
 
     require(actor, "rectification.import_problem", found_by_unit, "您无权以该单位名义导入问题")
     rules.check_create(actor, found_by_unit)
-    return excel.import_rows(
+    return audited_import(
         upload=upload,
         required_headers=REQUIRED,
         max_rows=MAX_ROWS,

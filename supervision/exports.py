@@ -3,6 +3,7 @@ filters, same order, every page) and columns each page shows, through core.excel
 
 from __future__ import annotations
 
+from audit.excel import audited_export
 from core import excel
 
 CAMPAIGN_COLUMNS = (
@@ -80,7 +81,7 @@ def record_rows(queryset):
 
 
 def campaign_export(*, actor, queryset, query: str = "", stats_sentence: str = "") -> tuple[bytes, str]:
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title="专项督查",
         columns=CAMPAIGN_COLUMNS,
@@ -92,7 +93,7 @@ def campaign_export(*, actor, queryset, query: str = "", stats_sentence: str = "
 
 
 def record_export(*, actor, queryset, query: str = "") -> tuple[bytes, str]:
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title="检查记录",
         columns=RECORD_COLUMNS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from audit.excel import audited_export
 from core import excel
 from tasks import lights
 from tasks.choices import TaskLevel, TaskStatus
@@ -60,7 +61,7 @@ def task_rows(queryset, today: dt.date):
 
 def task_export(*, actor, queryset, today: dt.date, query: str = "") -> tuple[bytes, str]:
     """Build the workbook and record the export in the audit log; returns (xlsx bytes, filename)."""
-    return excel.audited_export(
+    return audited_export(
         actor=actor,
         title="任务台账",
         columns=COLUMNS,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from audit.excel import audited_import
 from core import excel, scoping
 from core.services import require
 from core.validators import sane_date
@@ -208,7 +209,7 @@ def task_import(*, actor, org_unit: Unit, upload) -> list[Task]:
     """Create one draft task per row, or nothing at all (raises ValidationError with row messages)."""
     require(actor, "tasks.import_task", org_unit, "您无权在该单位导入任务")
     require(actor, "tasks.add_task", org_unit, "您无权在该单位创建任务")
-    return excel.import_rows(
+    return audited_import(
         upload=upload,
         required_headers=REQUIRED,
         max_rows=MAX_ROWS,
