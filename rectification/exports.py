@@ -2,7 +2,7 @@
 
 - Excel: exactly the rows the ledger shows (same filters and sort, every page), through
   core.excel; rows read with .iterator() after select_related, so queries do not grow with rows.
-- .docx 问题清单 for one unit or one campaign, laid out by documents.gbt9704 (no 发文字号: a list,
+- .docx 问题清单 for one unit or one campaign, laid out by core.gbt9704 (no 发文字号: a list,
   not an issued document).
 Every export is recorded in the audit log ("rectification.problem.exported").
 """
@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from audit.excel import audited_export
 from audit.services import record
-from core import clock, excel
-from documents import gbt9704
+from core import clock, excel, gbt9704
 from rectification import selectors
 
 COLUMNS = (
