@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "org",
     "audit",
     "notifications",
+    "files",
     "tasks",
     "reporting",
     "supervision",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("tasks/", include("tasks.urls")),
     path("reporting/", include("reporting.urls")),
+    path("files/", include("files.urls")),
     path("inbox/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),

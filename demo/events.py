@@ -227,14 +227,12 @@ class EventsMixin:
             return
         for ms in node.task.milestones.filter(done_on__isnull=True, due_date__lte=clock.today()):
             actor = self._clerk(track.unit)
-            reporting_services.attachment_store(
+            task_services.milestone_complete(
                 actor=actor,
-                upload=self.pdf(f"{ms.title}佐证.pdf", ms.title),
-                org_unit=track.unit,
-                purpose="milestone",
                 milestone=ms,
+                note="已完成，佐证材料见附件。",
+                files=[self.pdf(f"{ms.title}佐证.pdf", ms.title)],
             )
-            task_services.milestone_complete(actor=actor, milestone=ms, note="已完成，佐证材料见附件。")
             self.counts["milestones_done"] += 1
 
     def do_read_inbox(self):

@@ -1,9 +1,9 @@
-"""Queue jobs of reporting: the daily sweep of orphan attachment files (R-SEC-4 residual data)."""
+"""Queue jobs of files: the daily sweep of orphan attachment files (R-SEC-4 residual data)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from reporting.services import attachment_sweep_orphans
+from files.services import attachment_sweep_orphans
 
 
 def sweep_orphans() -> int:

@@ -7,11 +7,12 @@ from django import forms
 
 from core import clock
 from core.validators import past_date, sane_date
+from files.forms import MultipleFileField
+from files.forms import files_help as _files_help
 from org.forms import ExcelImportForm, acting_unit_field
 from org.models import Unit
 from rectification.choices import ProblemSource, Severity
 from rectification.models import ProblemCategory
-from files.forms import MultipleFileField, files_help as _files_help
 from tasks.forms import IndentedUnitField, StyledForm, _date, _text
 
 

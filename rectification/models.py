@@ -80,7 +80,7 @@ class Problem(ScopedModel):
     regressions = models.PositiveSmallIntegerField("回头看反弹次数", default=0)
     escalation = models.PositiveSmallIntegerField("督办级别", choices=EscalationLevel.choices, default=0)
     evidence = models.ManyToManyField(
-        "reporting.Attachment", verbose_name="整改佐证", blank=True, related_name="+"
+        "files.Attachment", verbose_name="整改佐证", blank=True, related_name="+"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)

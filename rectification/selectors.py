@@ -340,3 +340,10 @@ def recheck_history(user, limit: int = 20):
         .select_related("problem__org_unit", "checked_by")
         .order_by("-checked_on", "-id")[:limit]
     )
+
+
+def problem_files(user):
+    """整改佐证, visible with their problem (registered with files.registry)."""
+    return Problem.evidence.through.objects.filter(
+        problem__in=Problem.objects.visible_to(user, "rectification.view_problem").values("pk")
+    ).values("attachment_id")

@@ -18,6 +18,7 @@ from audit.services import record
 from core import clock
 from core.models import next_in_sequence
 from core.services import require
+from files.services import attachment_store
 from notifications.models import Message
 from notifications.services import notify
 from org.models import Unit, User
@@ -159,8 +160,6 @@ def problem_start(
 
 @transaction.atomic
 def problem_add_evidence(*, actor: User, problem: Problem, upload) -> None:
-    from reporting.services import attachment_store
-
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     rules.check_add_evidence(actor, problem)
     att = attachment_store(actor=actor, upload=upload, org_unit=problem.org_unit, purpose="rectification")

@@ -31,6 +31,10 @@ class ProgressReport(ScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # the report's files; each is also one of its assignment's files (Assignment.attachments)
+    attachments = models.ManyToManyField(
+        "files.Attachment", verbose_name="附件", blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "进展报告"
@@ -52,58 +56,3 @@ class ProgressReport(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.assignment.task_id]) + f"#report-{self.pk}"
-
-
-class Attachment(ScopedModel):
-    """An uploaded file (R-SEC-4): type checked by content, SM3 digest verified on download,
-    stored under a server-side name outside the web root, served only through a scope check."""
-
-    org_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    assignment = models.ForeignKey(
-        "tasks.Assignment", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    report = models.ForeignKey(
-        ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    milestone = models.ForeignKey(
-        "tasks.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    purpose = models.CharField(
-        max_length=16,
-        default="report",
-        choices=[
-            ("report", "报告附件"),
-            ("evidence", "办结佐证"),
-            ("milestone", "节点佐证"),
-            ("rectification", "整改佐证"),
-        ],
-    )
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sm3 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=200, unique=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
-    # a file given earlier (a report's attachment) that the unit picked as 办结佐证 when applying for
-    # completion, so it need not upload the same PDF again
-    used_as_evidence = models.BooleanField("用作办结佐证", default=False)
-
-    class Meta:
-        verbose_name = "附件"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
-
-    def get_absolute_url(self):
-        return reverse("reporting:attachment_download", args=[self.pk])
-
-    @property
-    def is_evidence(self) -> bool:
-        """The Python twin of EVIDENCE."""
-        return self.purpose == "evidence" or self.used_as_evidence
-
-
-# 办结佐证 of an assignment: uploaded as such, or an earlier file picked as such (Attachment.is_evidence)
-EVIDENCE = models.Q(purpose="evidence") | models.Q(used_as_evidence=True)

@@ -43,11 +43,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, TruncDate
 from django.utils import timezone
 
-from core import scoping
 from core.db import DaysBetween
 from reporting.models import ProgressReport
 from tasks.choices import Cadence, TaskStatus
-from tasks.models import Assignment, Milestone
+from tasks.models import Assignment, Milestone, TaskForceMember
+from tasks.selectors_detail import assignments_visible
 
 FIXED_DAYS = {Cadence.DAILY: 1, Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14}
 GRACE_DAYS = {
@@ -521,23 +521,11 @@ def burden_rows(user, today: dt.date):
     )
 
 
-# --- objects a user may open -------------------------------------------------------------------
-
-
-def assignments_visible(user):
-    """The assignments a user may see — the task page's rule (tasks.selectors_detail): in scope by
-    the assigning or the receiving unit, or the user belongs to the task's 专班. A unit that is only
-    another 配合单位 of the same task sees the task, not the other units' assignments (R-ORG-3)."""
-    from tasks.models import TaskForceMember
-
-    team = TaskForceMember.objects.filter(user=user).values("task_id")
-    return Assignment.objects.filter(
-        scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields) | Q(task_id__in=team)
-    )
+# --- objects a user may open (assignments: tasks.selectors_detail.assignments_visible) ----------
 
 
 def assignment_for(user, pk: int) -> Assignment | None:
-    """An assignment the user can see (`assignments_visible`), or None."""
+    """An assignment the user can see (`assignments_visible`, the task page's rule), or None."""
     return assignments_visible(user).select_related("task", "unit", "org_unit").filter(pk=pk).first()
 
 
@@ -547,38 +535,16 @@ def reports_visible(user):
     return ProgressReport.objects.filter(assignment_id__in=assignments_visible(user).values("pk"))
 
 
-def attachments_visible(user):
-    """The one rule for files (page, download, API): an attachment is visible exactly when the record
-    it belongs to is — a report's file or a 办结佐证 with its assignment (a report's file carries
-    the assignment too), a 节点佐证 with its task, a 整改佐证 with its problem."""
-    from reporting.models import Attachment
-    from tasks.models import Task
-
-    assignments = assignments_visible(user).values("pk")
-    visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("pk")
-    from rectification.models import Problem  # noqa: PLC0415 — the one file kind owned above reporting
-
-    problem_evidence = Problem.evidence.through.objects.filter(
-        problem__in=Problem.objects.visible_to(user, "rectification.view_problem").values("pk")
+def report_files(user):
+    """The files a user may see as a report's (files.registry): those of the reports they may see."""
+    return ProgressReport.attachments.through.objects.filter(
+        progressreport_id__in=reports_visible(user).values("pk")
     ).values("attachment_id")
-    return Attachment.objects.filter(
-        Q(assignment_id__in=assignments)
-        | Q(report__assignment_id__in=assignments)
-        | Q(milestone__task_id__in=visible_tasks)
-        | Q(pk__in=problem_evidence)
-    )
-
-
-def attachment_for(user, pk: int):
-    """An attachment the user may download (`attachments_visible`), or None."""
-    return attachments_visible(user).filter(pk=pk).first()
 
 
 def sibling_assignments(user, assignment: Assignment):
     """Other assignments of tasks whose 专班 the user belongs to, open for reports: one report may
     serve them all in this period (R-RPT-3). Empty unless the user is in this task's 专班."""
-    from tasks.models import TaskForceMember
-
     if not TaskForceMember.objects.filter(task_id=assignment.task_id, user=user).exists():
         return Assignment.objects.none()
     return (

@@ -11,9 +11,6 @@ urlpatterns = [
         views.AttachmentUploadView.as_view(),
         name="attachment_upload",
     ),
-    path(
-        "attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment_download"
-    ),
     path("late/", views.LateListView.as_view(), name="late_list"),
     path("burden/", views.BurdenView.as_view(), name="burden"),
 ]

@@ -2,17 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import content_disposition_header
-from django.views import View
+from django.http import Http404
+from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
 from core import clock
 from core.views import PermissionRequiredMixin, ServiceActionView, SubmitOnceMixin, _attach_errors
+from files import views as files_views
 from reporting import selectors, services
-from reporting.forms import AttachmentForm, ReportForm
+from reporting.forms import ReportForm
 from reporting.models import ProgressReport
 
 
@@ -115,9 +113,8 @@ class ReportApproveView(ServiceActionView):
         services.report_approve(actor=self.request.user, report=self.object)
 
 
-class AttachmentUploadView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
-    template_name = "reporting/attachment_form.html"
-    form_class = AttachmentForm
+class AttachmentUploadView(SubmitOnceMixin, AssignmentReporterMixin, files_views.AttachmentUploadView):
+    """An assignment's files (办结佐证 or 报告附件), given by one of its reporters."""
 
     def get_initial(self):
         purpose = self.request.GET.get("purpose")
@@ -125,64 +122,26 @@ class AttachmentUploadView(SubmitOnceMixin, AssignmentReporterMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(assignment=self.assignment, task=self.assignment.task)
-        ctx["existing"] = self.assignment.attachments.select_related("uploaded_by").order_by("-uploaded_at")[
-            :50
-        ]
+        task = self.assignment.task
+        ctx.update(
+            assignment=self.assignment,
+            task=task,
+            owner_url=task.get_absolute_url(),
+            owner_label=task.code,
+            owner_title=f"{task.title} · {self.assignment.unit.display_name}",
+        )
         return ctx
 
-    def form_valid(self, form):
-        try:
-            stored = services.attachments_store_many(
-                actor=self.request.user,
-                uploads=form.cleaned_data["files"],
-                assignment=self.assignment,
-                purpose=form.cleaned_data["purpose"],
-            )
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, f"已上传{len(stored)}个文件")
-        return redirect(self.assignment.get_absolute_url())
+    def existing(self):
+        return self.assignment.attachments.select_related("uploaded_by").order_by("-uploaded_at")[:50]
 
+    def store(self, uploads, purpose: str) -> list:
+        return services.attachments_store_many(
+            actor=self.request.user, uploads=uploads, assignment=self.assignment, purpose=purpose
+        )
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Served only through the scope check, SM3-verified, never from a public URL (R-SEC-4)."""
-
-    def get(self, request, pk):
-        attachment = selectors.attachment_for(request.user, pk)
-        if attachment is None:
-            raise Http404("附件不存在或不在您的权限范围内")
-        try:
-            data = services.attachment_read(actor=request.user, attachment=attachment)
-        except (ValidationError, FileNotFoundError) as exc:
-            message = (
-                "；".join(exc.messages) if isinstance(exc, ValidationError) else "附件文件缺失，请联系管理员"
-            )
-            return render(
-                request,
-                "reporting/attachment_error.html",
-                {"attachment": attachment, "message": message, "back_url": _back_url(attachment)},
-                status=409,
-            )
-        response = HttpResponse(data, content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, attachment.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Length"] = str(len(data))
-        return response
-
-
-def _back_url(attachment) -> str:
-    assignment = attachment.assignment or (attachment.report.assignment if attachment.report_id else None)
-    if assignment is not None:
-        return assignment.get_absolute_url()
-    if attachment.milestone_id:
-        return attachment.milestone.task.get_absolute_url()
-    return reverse("dashboards:workbench")
+    def done_url(self) -> str:
+        return self.assignment.get_absolute_url()
 
 
 class LateListView(PermissionRequiredMixin, TemplateView):

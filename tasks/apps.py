@@ -22,7 +22,21 @@ class TasksConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from files import registry as files_registry
+        from tasks import selectors_detail
         from tasks.choices import DEFAULT_CATEGORIES
+
+        # the files an assignment and a milestone hold, and who may open them (files.registry)
+        files_registry.register(
+            "tasks.assignment",
+            visible=selectors_detail.assignment_files,
+            back_url=selectors_detail.assignment_file_page,
+        )
+        files_registry.register(
+            "tasks.milestone",
+            visible=selectors_detail.milestone_files,
+            back_url=selectors_detail.milestone_file_page,
+        )
 
         post_migrate.connect(
             seed_categories("tasks.TaskCategory", DEFAULT_CATEGORIES),

@@ -202,6 +202,10 @@ class Milestone(models.Model):
     done_on = models.DateField("完成日期", null=True, blank=True)
     evidence_note = models.CharField("完成说明", max_length=200, blank=True)
     sort_order = models.IntegerField(default=0)
+    # 节点佐证: the files given when the milestone was completed (files owns the file, not the link)
+    attachments = models.ManyToManyField(
+        "files.Attachment", verbose_name="节点佐证", blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "时间节点"
@@ -296,6 +300,10 @@ class Assignment(ScopedModel):
     )
     return_reason = models.TextField("退回理由", blank=True)
     version = models.PositiveIntegerField(default=1)
+    # every file of the assignment: 办结佐证 and its reports' files (a report's file belongs to both)
+    attachments = models.ManyToManyField(
+        "files.Attachment", verbose_name="附件", blank=True, related_name="+"
+    )
 
     scope_unit_fields = ("org_unit", "unit")
 

@@ -5,6 +5,11 @@ number of queries, whatever the number of assignments, sub-tasks, reports or eve
 rows come through select_related/prefetch_related, the sub-task tree through one recursive
 query, and the allowed actions are decided by tasks.rules on the loaded rows (no query per row).
 Rows of other units' assignments are shown only when the viewer may see them (R-ORG-3).
+
+Sections of higher apps (the 进展报告 of reporting) come through core.panels: the template asks
+for the page "tasks.task_detail", the row facts come from ROW_FACTS. The files of the page's
+records are the owners' own (Assignment.attachments, Milestone.attachments); which files a user
+may open is registered with files.registry by `register_files` below.
 """
 
 from __future__ import annotations
@@ -12,15 +17,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
-from core import scoping
-from reporting.models import Attachment, ProgressReport
+from core import panels, scoping
+from files.models import Attachment
 from tasks import lights, rules
 from tasks.choices import ExtensionStatus, TaskStatus
-from tasks.models import Assignment, ExtensionRequest, Milestone, PartyReview, Task, TaskEvent
+from tasks.models import (
+    Assignment,
+    ExtensionRequest,
+    Milestone,
+    PartyReview,
+    Task,
+    TaskEvent,
+    TaskForceMember,
+)
+
+# Facts a higher app adds to the assignment rows (core.panels): each callable registered for this
+# page gets (user, rows) and sets attributes on the rows in a constant number of queries —
+# reporting sets `row.last_report` (and `row.reports`, which its 进展报告 section on the page lists).
+ROW_FACTS = "tasks.task_detail.rows"
 
 # Descendants of a task at any depth, in one query portable to SQLite and PostgreSQL.
 DESCENDANTS_SQL = (
@@ -35,11 +53,11 @@ DESCENDANTS_SQL = (
 class AssignmentRow:
     assignment: Assignment
     light: lights.LightResult
-    last_report: ProgressReport | None
     evidence: list
     extensions: list
     actions: dict = field(default_factory=dict)
     blocked: dict = field(default_factory=dict)
+    last_report: object = None  # the latest progress report: set by reporting (ROW_FACTS)
 
 
 @dataclass
@@ -61,7 +79,6 @@ class TaskDetail:
     taskforce: list
     review: PartyReview | None
     extensions: list
-    reports: list
     attachments: list
     events: list
     task_actions: dict
@@ -98,30 +115,79 @@ def _ancestors(task: Task) -> list[Task]:
 
 def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
     task = get_object_or_404(detail_queryset().visible_to(user, "tasks.view_task"), pk=pk)
-    # prefetches on the single object (one query each)
-    co_units = list(task.co_units.order_by("path"))
-    responsible = list(task.responsible_persons.select_related("unit").order_by("id"))
-    task.co_unit_list, task.responsible_list = co_units, responsible
-    taskforce = list(
-        task.taskforce.select_related("user__unit").order_by("-is_leader", "user__unit__path", "id")
-    )
+    taskforce = _load_people(task)
     in_taskforce = any(m.user_id == user.pk for m in taskforce)
-
-    assignment_qs = task.assignments.select_related(
-        "unit", "org_unit", "signed_by", "assigned_by", "verified_by"
-    )
-    if not in_taskforce:
-        assignment_qs = assignment_qs.filter(
-            scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields)
+    assignments = _visible_assignments(user, task, in_taskforce)
+    chain = _ancestors(task)
+    reviews = _reviews(task, chain)
+    milestones = list(
+        Milestone.objects.filter(task=task).prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
         )
-    assignments = list(
-        assignment_qs.order_by("role", "unit__path").prefetch_related(
-            Prefetch(
-                "reports",
-                queryset=ProgressReport.objects.select_related("submitted_by", "approved_by").order_by(
-                    "-period_end", "-id"
-                ),
-            ),
+    )
+    indicators = list(task.indicators.all())
+    visible_ids = {a.pk for a in assignments}
+    events = [
+        e
+        for e in TaskEvent.objects.filter(task=task)
+        .select_related("actor__unit", "assignment__unit")
+        .order_by("at", "id")
+        if e.assignment_id is None or e.assignment_id in visible_ids
+    ]
+    children_tree = _tree(task, _descendants(user, task), today)
+    # every assignment (also those the viewer cannot see) decides what is left to assign and as
+    # which units the task may be decomposed; the rows shown stay limited to `assignments`
+    every = assignments if in_taskforce else list(task.assignments.select_related("unit"))
+    rows = _rows(user, task, assignments, today, in_taskforce)
+    from tasks.services import pending_assignment_units  # noqa: PLC0415 — services import models only
+
+    pending_units = pending_assignment_units(task, every)
+    gate = rules.gate_refusal(chain, reviews)
+    task_actions, decompose_units = _task_actions(user, task, chain, reviews, pending_units, every, today)
+    lead_row = next((r for r in rows if r.assignment.unit_id == task.lead_unit_id), None)
+    for ms in milestones:
+        ms.light = lights.for_milestone(ms, today)
+        ms.evidence = list(ms.attachments.all())
+        ms.can_complete = rules.allowed(
+            rules.check_milestone_complete, user, ms, lead_row.assignment if lead_row else None
+        )
+    return TaskDetail(
+        task=task,
+        light=lights.for_object(task, today),
+        chain=chain,
+        assignments=rows,
+        children_tree=children_tree,
+        milestones=milestones,
+        indicators=indicators,
+        taskforce=taskforce,
+        review=reviews.get(task.pk),
+        extensions=[ext for row in rows for ext in row.extensions],
+        attachments=[att for row in rows for att in row.assignment.attachments.all()]
+        + [att for ms in milestones for att in ms.evidence],
+        events=events,
+        task_actions=task_actions,
+        gate_refusal=gate,
+        decompose_units=decompose_units,
+        pending_units=pending_units,
+        emergency=_emergency_state(task, today),
+        refusals=_refusals(user, task, task_actions, chain, reviews, every, gate),
+    )
+
+
+def _load_people(task: Task) -> list:
+    """配合单位 and 责任人 onto the task (one query each); returns the 专班, leaders first."""
+    task.co_unit_list = list(task.co_units.order_by("path"))
+    task.responsible_list = list(task.responsible_persons.select_related("unit").order_by("id"))
+    return list(task.taskforce.select_related("user__unit").order_by("-is_leader", "user__unit__path", "id"))
+
+
+def _visible_assignments(user, task: Task, in_taskforce: bool) -> list[Assignment]:
+    """The assignments of the task the viewer may see (R-ORG-3), their files and extensions."""
+    qs = task.assignments.select_related("unit", "org_unit", "signed_by", "assigned_by", "verified_by")
+    if not in_taskforce:
+        qs = qs.filter(scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields))
+    return list(
+        qs.order_by("role", "unit__path").prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("id")),
             Prefetch(
                 "extensions",
@@ -131,66 +197,52 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
             ),
         )
     )
-    chain = _ancestors(task)
+
+
+def _reviews(task: Task, chain: list[Task]) -> dict:
+    """前置审议 of the task and of its ancestors (the 重大 gate is inherited), by task id."""
     reviews = {}
     try:
         reviews[task.pk] = task.party_review
     except PartyReview.DoesNotExist:
         pass
-    if len(chain) > 1:  # reviews of ancestors (the 重大 gate is inherited)
+    if len(chain) > 1:
         for r in PartyReview.objects.filter(task__in=chain[1:]):
             reviews[r.task_id] = r
-    review = reviews.get(task.pk)
+    return reviews
 
-    milestones = list(
-        Milestone.objects.filter(task=task).prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-        )
-    )
-    indicators = list(task.indicators.all())
-    events = list(
-        TaskEvent.objects.filter(task=task)
-        .select_related("actor__unit", "assignment__unit")
-        .order_by("at", "id")
-    )
-    visible_assignment_ids = {a.pk for a in assignments}
-    events = [e for e in events if e.assignment_id is None or e.assignment_id in visible_assignment_ids]
 
-    # sub-task tree, any depth, only the sub-tasks the viewer may see
-    descendants = list(
+def _descendants(user, task: Task) -> list[Task]:
+    """The sub-tasks at any depth that the viewer may see, in one query."""
+    return list(
         Task.objects.visible_to(user, "tasks.view_task")
         .filter(pk__in=RawSQL(DESCENDANTS_SQL, [task.pk]))
         .select_related("lead_unit")
         .order_by("id")
     )
-    children_tree = _tree(task, descendants, today)
 
-    # rows and actions
-    every_assignment = assignments  # units whose assignment the viewer cannot see still count below
-    # every assignment (also those the viewer cannot see) decides what is left to assign and as
-    # which units the task may be decomposed; the rows shown stay limited to `assignments`
-    all_assignments = list(task.assignments.select_related("unit")) if not in_taskforce else None
+
+def _rows(user, task: Task, assignments: list[Assignment], today: dt.date, in_taskforce: bool) -> list:
+    """One row per visible assignment with its light, evidence and allowed actions; then the facts
+    higher apps add to the rows (ROW_FACTS: reporting's last report)."""
     rows = []
     for a in assignments:
         a.task = task
-        reports = list(a.reports.all())
-        evidence = [att for att in a.attachments.all() if att.is_evidence]
-        extensions = list(a.extensions.all())
         row = AssignmentRow(
             assignment=a,
             light=lights.for_object(a, today),
-            last_report=reports[0] if reports else None,
-            evidence=evidence,
-            extensions=extensions,
+            evidence=[att for att in a.attachments.all() if att.is_evidence],
+            extensions=list(a.extensions.all()),
         )
         _assignment_actions(user, row, task, in_taskforce)
         rows.append(row)
+    for contribution in panels.contributions(ROW_FACTS):
+        contribution.context(user, rows)
+    return rows
 
-    pending_status = all_assignments if all_assignments is not None else every_assignment
-    from tasks.services import pending_assignment_units  # noqa: PLC0415 — services import models only
 
-    pending_units = pending_assignment_units(task, pending_status)
-    gate = rules.gate_refusal(chain, reviews)
+def _task_actions(user, task, chain, reviews, pending_units, every, today) -> tuple[dict, list]:
+    """What the viewer may do to the task itself, and as which units it may decompose it."""
     task_actions = {
         "edit": rules.allowed(rules.check_change_task, user, task),
         "review": rules.allowed(rules.check_review, user, task, chain),
@@ -202,50 +254,9 @@ def task_detail(user, pk: int, today: dt.date) -> TaskDetail:
         "emergency_end": rules.allowed(rules.check_end_emergency, user, task, today),
     }
     task_actions["assign_units"] = rules.allowed(rules.check_assign_units, user, task, chain, reviews)
-    decompose_units = rules.decompose_units(user, task, pending_status)
+    decompose_units = rules.decompose_units(user, task, every)
     task_actions["decompose"] = bool(decompose_units)
-    refusals = _refusals(user, task, task_actions, chain, reviews, pending_status, gate)
-    lead_row = next((r for r in rows if r.assignment.unit_id == task.lead_unit_id), None)
-    lead = lead_row.assignment if lead_row else None
-    for ms in milestones:
-        ms.light = lights.for_milestone(ms, today)
-        ms.evidence = list(ms.attachments.all())
-        ms.can_complete = rules.allowed(rules.check_milestone_complete, user, ms, lead)
-
-    reports = sorted(
-        (rep for row in rows for rep in row.assignment.reports.all()),
-        key=lambda rep: (rep.submitted_at, rep.pk),
-        reverse=True,
-    )
-    for rep in reports:
-        rep.unit_name = next(
-            r.assignment.unit.display_name for r in rows if r.assignment.pk == rep.assignment_id
-        )
-    attachments = [att for row in rows for att in row.assignment.attachments.all()] + [
-        att for ms in milestones for att in ms.evidence
-    ]
-    extensions = [ext for row in rows for ext in row.extensions]
-    return TaskDetail(
-        task=task,
-        light=lights.for_object(task, today),
-        chain=chain,
-        assignments=rows,
-        children_tree=children_tree,
-        milestones=milestones,
-        indicators=indicators,
-        taskforce=taskforce,
-        review=review,
-        extensions=extensions,
-        reports=reports,
-        attachments=attachments,
-        events=events,
-        task_actions=task_actions,
-        gate_refusal=gate,
-        decompose_units=decompose_units,
-        pending_units=pending_units,
-        emergency=_emergency_state(task, today),
-        refusals=refusals,
-    )
+    return task_actions, decompose_units
 
 
 def _refusals(user, task, task_actions, chain, reviews, assignments, gate) -> dict:
@@ -318,3 +329,41 @@ def _tree(root: Task, descendants: list[Task], today: dt.date) -> list[TreeNode]
 
     walk(root.pk, 0)
     return out
+
+
+# --- objects a user may open -------------------------------------------------------------------
+
+
+def assignments_visible(user):
+    """The assignments a user may see — the task page's rule: in scope by the assigning or the
+    receiving unit, or the user belongs to the task's 专班. A unit that is only another 配合单位 of
+    the same task sees the task, not the other units' assignments (R-ORG-3)."""
+    team = TaskForceMember.objects.filter(user=user).values("task_id")
+    return Assignment.objects.filter(
+        scoping.scope_q(user, "tasks.view_assignment", Assignment.scope_unit_fields) | Q(task_id__in=team)
+    )
+
+
+def assignment_files(user):
+    """Files visible with their assignment (办结佐证, and its reports' files): files.registry."""
+    return Assignment.attachments.through.objects.filter(
+        assignment_id__in=assignments_visible(user).values("pk")
+    ).values("attachment_id")
+
+
+def milestone_files(user):
+    """节点佐证, visible with their task: files.registry."""
+    visible_tasks = Task.objects.visible_to(user, "tasks.view_task").values("pk")
+    return Milestone.attachments.through.objects.filter(milestone__task_id__in=visible_tasks).values(
+        "attachment_id"
+    )
+
+
+def assignment_file_page(attachment) -> str | None:
+    assignment = Assignment.objects.filter(attachments=attachment).select_related("task").first()
+    return assignment.get_absolute_url() if assignment else None
+
+
+def milestone_file_page(attachment) -> str | None:
+    milestone = Milestone.objects.filter(attachments=attachment).select_related("task").first()
+    return milestone.task.get_absolute_url() if milestone else None

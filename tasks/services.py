@@ -17,11 +17,12 @@ from core import clock, scoping
 from core.models import next_in_sequence
 from core.services import model_update, require
 from core.validators import sane_date
+from files.models import EVIDENCE
+from files.services import attachment_store
 from notifications.models import Message
 from notifications.services import notify
 from org.models import Unit, User
 from org.selectors import users_with_perm_at
-from reporting.models import EVIDENCE
 from tasks import rules, workdays
 from tasks.choices import (
     AssignmentRole,
@@ -869,15 +870,13 @@ def milestone_create(*, actor: User, task: Task, title: str, due_date: dt.date) 
 @transaction.atomic
 def milestone_complete(*, actor: User, milestone: Milestone, note: str = "", files=()) -> Milestone:
     """A milestone is done on evidence (R-TSK-3): files given here are stored with it first."""
-    from reporting.services import attachment_store  # reporting builds on tasks, not the reverse
-
     milestone = Milestone.objects.select_for_update().select_related("task").get(pk=milestone.pk)
     task = milestone.task
     lead = task.assignments.select_related("unit").filter(unit=task.lead_unit).first()
     rules.check_milestone_complete(actor, milestone, lead)
     for upload in files:
-        attachment_store(
-            actor=actor, upload=upload, org_unit=lead.unit, milestone=milestone, purpose="milestone"
+        milestone.attachments.add(
+            attachment_store(actor=actor, upload=upload, org_unit=lead.unit, purpose="milestone")
         )
     if not milestone.attachments.exists():
         raise ValidationError({"files": "完成时间节点须上传佐证材料"})

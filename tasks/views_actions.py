@@ -23,8 +23,8 @@ from django.views.generic import FormView, TemplateView
 from core import clock, scoping
 from core import views as core_views
 from core.views import PermissionRequiredMixin, ServiceActionView, _attach_errors, _message
+from files.models import EVIDENCE
 from org.models import Unit
-from reporting.models import EVIDENCE
 from tasks import forms as task_forms
 from tasks import rules, services, workdays
 from tasks.choices import ExtensionStatus, TaskStatus
@@ -432,18 +432,13 @@ class CompletionRequestView(AssignmentFormView):
 
 
 def _completion_facts(assignment) -> dict:
-    """What the 申请办结 and 审核办结 pages show: progress, the last report, the evidence."""
-    last = (
-        assignment.reports.select_related("submitted_by")
-        .prefetch_related("attachments")
-        .order_by("-submitted_at", "-id")
-        .first()
-    )
+    """What the 申请办结 and 审核办结 pages show: progress and the evidence (the last report with its
+    files comes from reporting: the panels of "tasks.assignment_completion")."""
     evidence = list(assignment.attachments.filter(EVIDENCE).select_related("uploaded_by"))
     return {
+        "assignment": assignment,
         "progress": assignment.progress,
         "low_progress": assignment.progress < 100,
-        "last_report": last,
         "evidence": evidence,
     }
 

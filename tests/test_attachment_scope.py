@@ -1,5 +1,5 @@
 """Issue 8, scope leak: an attachment is visible exactly when the record it belongs to is visible,
-one rule (`reporting.selectors.attachments_visible`) for the task page, the download and the API.
+one rule (`files.selectors.attachments_visible`, the union of what the owner apps register) for the task page, the download and the API.
 
 The world: a task led by 甲一县 (county_a) with 甲二县 (county_b) as 配合单位. Each unit reports
 with a file and uploads 办结佐证; the lead completes a 时间节点 with a file; 甲一县 rectifies a
@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.testing import make_task
+from files import selectors
 from rectification.tests.factories import new_problem, rectify
-from reporting import selectors
 from reporting import services as rsvc
 from tasks import services as tsvc
 
@@ -51,7 +51,7 @@ def world(org):
 
 
 def _download(client, att):
-    return client.get(reverse("reporting:attachment_download", args=[att.pk]))
+    return client.get(reverse("files:attachment_download", args=[att.pk]))
 
 
 def _body(response) -> bytes:
@@ -100,14 +100,14 @@ def test_the_task_page_links_exactly_the_downloadable_files(org, login, world, v
         if kind == "problem":
             continue
         att = world[kind]
-        url = reverse("reporting:attachment_download", args=[att.pk])
+        url = reverse("files:attachment_download", args=[att.pk])
         assert (url in html) == (att.pk in visible), (viewer, kind)
         assert (url in html) == (_download(client, att).status_code == 200), (viewer, kind)
 
 
 def test_the_problem_page_links_its_evidence_for_whoever_may_download_it(org, login, world):
     att = world["problem"]
-    url = reverse("reporting:attachment_download", args=[att.pk])
+    url = reverse("files:attachment_download", args=[att.pk])
     page = login(org.user("county_a_head")).get(world["problem_obj"].get_absolute_url())
     assert url in page.content.decode()
     assert login(org.user("county_b_head")).get(world["problem_obj"].get_absolute_url()).status_code == 404
@@ -129,7 +129,7 @@ def test_the_api_answers_reports_by_the_same_rule(org, login, world):
 def test_ids_cannot_be_enumerated_by_a_co_unit(org, login, world):
     """Every attachment id there is, asked by 甲二县's clerk: only its own files and the task's
     节点佐证 come back."""
-    from reporting.models import Attachment
+    from files.models import Attachment
 
     client = login(org.user("county_b_clerk"))
     served = {a.pk for a in Attachment.objects.all() if _download(client, a).status_code == 200}

@@ -150,7 +150,7 @@ def _import_tasks(org):
 
 
 def _upload(org):
-    from reporting.models import Attachment
+    from files.models import Attachment
 
     task = make_task(org, lead="county_a")
     a = task.assignments.get()

@@ -342,7 +342,7 @@ def test_evidence_downloads_for_both_sides_and_not_for_a_sibling(org, login):
         org, new_problem(org, unit="inst_a", found_by="county_a", actor="county_a_head"), who="inst_a_clerk"
     )
     att = p.evidence.get()
-    download = reverse("reporting:attachment_download", args=[att.pk])
+    download = reverse("files:attachment_download", args=[att.pk])
     assert login(org.user("inst_a_clerk")).get(download).status_code == 200
     # county_a's clerk holds rights on county_a only (not below) but sees the problem it found
     assert login(org.user("county_a_clerk")).get(download).status_code == 200

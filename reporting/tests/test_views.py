@@ -10,8 +10,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from core import clock
 from core.testing import make_task
+from files.models import Attachment
 from reporting import services
-from reporting.models import Attachment, ProgressReport
+from reporting.models import ProgressReport
 from tasks import services as task_services
 from tasks.models import Assignment, Indicator
 
@@ -192,7 +193,7 @@ def _stored(org, a, name="整改说明（第一批）.pdf", data=PDF):
 
 def test_download_headers_and_scope(org, signed, login, client):
     att = _stored(org, signed)
-    url = reverse("reporting:attachment_download", args=[att.pk])
+    url = reverse("files:attachment_download", args=[att.pk])
     assert "/login/" in client.get(url)["Location"]
     assert login(org.user("county_b_clerk")).get(url).status_code == 404
     assert login(org.user("county_c_clerk")).get(url).status_code == 404
@@ -213,7 +214,7 @@ def test_tampered_file_is_refused(org, signed, login, settings):
     att = _stored(org, signed)
     path = Path(settings.MEDIA_ROOT) / att.storage_name
     path.write_bytes(PDF.replace(b"1.4", b"1.7"))
-    r = login(org.user("county_a_clerk")).get(reverse("reporting:attachment_download", args=[att.pk]))
+    r = login(org.user("county_a_clerk")).get(reverse("files:attachment_download", args=[att.pk]))
     assert r.status_code == 409
     assert "SM3" in r.content.decode() and "Content-Disposition" not in r
     assert r["Content-Type"].startswith("text/html")
@@ -224,7 +225,7 @@ def test_orphan_sweep(org, signed, settings):
     import time
     from pathlib import Path
 
-    from reporting.tasks import sweep_orphans
+    from files.tasks import sweep_orphans
 
     att = _stored(org, signed)
     root = Path(settings.MEDIA_ROOT)

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from core.testing import make_task
 from reporting import services as rsvc
-from reporting.models import Attachment
 from tasks import services
 from tasks.choices import TaskStatus
 from tasks.models import Assignment, Task, TaskEvent
@@ -136,7 +135,7 @@ def test_completion_picks_an_earlier_report_file_and_the_verifier_sees_it(org, l
     a = lead(task)
     services.assignment_sign(actor=org.user("county_a_clerk"), assignment=a)
     report = _report(org, a, 20, files=[pdf("第一期报告.pdf")])
-    att = Attachment.objects.get(report=report)
+    att = report.attachments.get()
     clerk = login(org.user("county_a_clerk"))
     detail = clerk.get(task.get_absolute_url()).content.decode()
     assert f'data-action="request_completion" data-target="{a.pk}"' in detail  # no upload needed
