@@ -85,26 +85,32 @@ def problem_create(
     )
     problem.full_clean()
     problem.save()
+    _problem_created(actor, problem, description)
+    return problem
+
+
+def _problem_created(actor: User, problem: Problem, description: str) -> None:
+    """The new problem's first event, its audit entry and the rectifying unit's inbox message
+    (``description`` as the caller gave it, before stripping)."""
     _event(problem, ProblemEventKind.CREATED, actor, f"来源：{problem.get_source_display()}")
     record(
         actor=actor,
         action="rectification.problem.created",
         obj=problem,
         changes={
-            "org_unit": str(org_unit),
-            "source": source,
-            "deadline": deadline,
+            "org_unit": str(problem.org_unit),
+            "source": problem.source,
+            "deadline": problem.deadline,
             "description": description[:200],
         },
     )
     notify(
-        recipients=users_with_perm_at(org_unit, "rectification.rectify_problem"),
+        recipients=users_with_perm_at(problem.org_unit, "rectification.rectify_problem"),
         kind=Message.Kind.SYSTEM,
         title=f"新的整改问题：{problem.code}",
-        body=f"{description[:60]}，整改时限{deadline:%Y-%m-%d}",
+        body=f"{description[:60]}，整改时限{problem.deadline:%Y-%m-%d}",
         link=problem.get_absolute_url(),
     )
-    return problem
 
 
 @transaction.atomic

@@ -175,12 +175,7 @@ def campaign_draw(
     reason = reason.strip()
     if previous is not None and not reason:
         raise ValidationError({"reason": "重新抽签须填写理由"})
-    target_pool = sorted(campaign.target_pool.values_list("pk", flat=True))
-    inspector_pool = sorted(campaign.inspector_pool.values_list("pk", flat=True))
-    if target_count < 1 or target_count > len(target_pool):
-        raise ValidationError({"target_count": f"抽取对象数须在1到{len(target_pool)}之间"})
-    if inspectors_per_target < 1:
-        raise ValidationError({"inspectors_per_target": "每个对象至少抽取1名检查人员"})
+    target_pool, inspector_pool = _draw_pools(campaign, target_count, inspectors_per_target)
     seed = seed or secrets.token_hex(16)
     result = run_draw(
         seed=seed,
@@ -201,15 +196,7 @@ def campaign_draw(
         drawn_at=clock.now(),
         reason=reason,
     )
-    campaign.inspections.all().delete()
-    campaign.targets.set([r["target"] for r in result])
-    CampaignInspector.objects.bulk_create(
-        CampaignInspector(campaign=campaign, target_id=r["target"], inspector_id=i)
-        for r in result
-        for i in r["inspectors"]
-    )
-    campaign.status = CampaignStatus.DRAWN
-    campaign.save(update_fields=["status", "updated_at"])
+    _draw_apply(campaign, result)
     record(
         actor=actor,
         action="supervision.campaign.drawn",
@@ -223,6 +210,31 @@ def campaign_draw(
         },
     )
     return draw
+
+
+def _draw_pools(campaign: Campaign, target_count: int, inspectors_per_target: int) -> tuple[list, list]:
+    """The campaign's target and inspector pools (sorted ids), the requested counts checked."""
+    target_pool = sorted(campaign.target_pool.values_list("pk", flat=True))
+    inspector_pool = sorted(campaign.inspector_pool.values_list("pk", flat=True))
+    if target_count < 1 or target_count > len(target_pool):
+        raise ValidationError({"target_count": f"抽取对象数须在1到{len(target_pool)}之间"})
+    if inspectors_per_target < 1:
+        raise ValidationError({"inspectors_per_target": "每个对象至少抽取1名检查人员"})
+    return target_pool, inspector_pool
+
+
+def _draw_apply(campaign: Campaign, result: list[dict]) -> None:
+    """Make a draw's result the campaign's: its targets and their inspectors replace the earlier
+    ones (with any inspection records of an earlier draw), and the campaign is 已抽签."""
+    campaign.inspections.all().delete()
+    campaign.targets.set([r["target"] for r in result])
+    CampaignInspector.objects.bulk_create(
+        CampaignInspector(campaign=campaign, target_id=r["target"], inspector_id=i)
+        for r in result
+        for i in r["inspectors"]
+    )
+    campaign.status = CampaignStatus.DRAWN
+    campaign.save(update_fields=["status", "updated_at"])
 
 
 def draw_verify(*, draw: Draw) -> tuple[bool, list[dict]]:
