@@ -25,13 +25,23 @@ PAGE_SIZES = (20, 50, 100)
 
 
 class PermissionRequiredMixin(LoginRequiredMixin):
+    """Not signed in → the login page; `permission` held on no unit at all → 403. Whether the
+    object addressed is in scope (404 when not) is ScopedObjectMixin's question.
+
+    `permission_first`: a ServiceFormView about one object looks the object up before this check,
+    so a user without the permission anywhere gets that lookup's 404; set it to check first (403)."""
+
     permission: str = ""
+    permission_first: bool = False
+
+    def require_permission(self, request) -> None:
+        if self.permission and not scoping.has_any(request.user, self.permission):
+            raise PermissionDenied("您没有访问此页面的权限")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.permission and not scoping.has_any(request.user, self.permission):
-            raise PermissionDenied("您没有访问此页面的权限")
+        self.require_permission(request)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -155,6 +165,8 @@ class ServiceFormView(PermissionRequiredMixin, ScopedObjectMixin, FormView):
         self.object = None
         if request.user.is_authenticated and self.model is not None and self.pk_url_kwarg in kwargs:
             self.permission = self.object_permission or self.permission
+            if self.permission_first:
+                self.require_permission(request)
             self.object = self.get_scoped_object()
         return super().dispatch(request, *args, **kwargs)
 

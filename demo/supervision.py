@@ -212,8 +212,7 @@ class SupervisionMixin:
     """Mixed into demo.builder.DemoBuilder (uses its rng, clock helpers, accounts and queue)."""
 
     def _pool(self, scope: Unit, kind: str) -> list[Unit]:
-        lo = scope.path
-        units = Unit.objects.filter(path__startswith=lo).exclude(pk=scope.pk).order_by("path")
+        units = Unit.objects.subtree_of(scope).exclude(pk=scope.pk).order_by("path")
         if kind == "county":
             return list(units.filter(kind=UnitKind.COUNTY))
         if kind == "hospital":

@@ -137,11 +137,10 @@ def letter_candidates(user, issuer: Unit, recipient: Unit | None = None, campaig
     """Open problems the user may see, in the issuer's subtree, not yet in an issued 交办函."""
     from rectification.choices import ProblemStatus
 
-    lo, hi = scoping.subtree_range(issuer.path)
     qs = (
         problems_for(user)
         .exclude(status=ProblemStatus.CLOSED)
-        .filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
+        .filter(scoping.subtree_q(issuer, "org_unit"))
         .exclude(_in_letter())
     )
     if campaign is not None:
@@ -165,14 +164,13 @@ def letter_recipients(user, issuer: Unit, campaign=None) -> list[tuple[Unit, int
 
 def report_units(user, issuer: Unit) -> list[Unit]:
     """The issuer and its units down two levels (a report is for one of them, with its subtree)."""
-    lo, hi = scoping.subtree_range(issuer.path)
     return list(
-        Unit.objects.filter(path__gte=lo, path__lt=hi, depth__lte=issuer.depth + 2, is_active=True)
+        Unit.objects.subtree_of(issuer)
+        .filter(depth__lte=issuer.depth + 2, is_active=True)
         .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY]) | Q(pk=issuer.pk))
         .order_by("path")
     )
 
 
 def subtree_problems(user, unit: Unit):
-    lo, hi = scoping.subtree_range(unit.path)
-    return problems_for(user).filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
+    return problems_for(user).filter(scoping.subtree_q(unit, "org_unit"))

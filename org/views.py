@@ -51,16 +51,6 @@ from org.models import RoleAssignment, SecurityPolicy, Unit, UnitMove, User
 LOGIN_RATE_PER_MINUTE = getattr(settings, "DUBAN_LOGIN_RATE_PER_MINUTE", 20)
 
 
-class PermissionFirstMixin:
-    """No such permission anywhere → 403; the permission but not on this object → 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        perm = getattr(self, "object_permission", "") or self.permission
-        if request.user.is_authenticated and perm and not scoping.has_any(request.user, perm):
-            raise PermissionDenied("您没有访问此页面的权限")
-        return super().dispatch(request, *args, **kwargs)
-
-
 # --- sign-in (R-SEC-1) -----------------------------------------------------------------------
 
 
@@ -197,7 +187,7 @@ class UnitListView(ScopedListView):
         return ctx
 
 
-class UnitDetailView(PermissionFirstMixin, ScopedDetailView):
+class UnitDetailView(ScopedDetailView):
     model = Unit
     permission = "org.view_unit"
     template_name = "org/unit_detail.html"
@@ -235,7 +225,7 @@ class UnitDetailView(PermissionFirstMixin, ScopedDetailView):
         return ctx
 
 
-class UnitCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
+class UnitCreateView(SubmitOnceMixin, ServiceFormView):
     form_class = UnitCreateForm
     permission = "org.add_unit"
     template_name = "org/unit_form.html"
@@ -259,10 +249,11 @@ class UnitCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
         return super().get_context_data(title="新建单位", **kwargs)
 
 
-class UnitUpdateView(PermissionFirstMixin, ServiceFormView):
+class UnitUpdateView(ServiceFormView):
     model = Unit
     form_class = UnitUpdateForm
     permission = "org.change_unit"
+    permission_first = True  # no such permission anywhere → 403; not on this unit → 404
     template_name = "org/unit_form.html"
     success_message = "单位信息已保存"
 
@@ -291,20 +282,20 @@ class UnitUpdateView(PermissionFirstMixin, ServiceFormView):
         return super().get_context_data(title=f"编辑单位：{self.object.name}", **kwargs)
 
 
-class UnitMoveView(PermissionFirstMixin, ServiceFormView):
+class UnitMoveView(ServiceFormView):
     model = Unit
     form_class = UnitMoveForm
     permission = "org.change_unit"
+    permission_first = True
     template_name = "org/unit_move.html"
     success_message = "单位（含下级）已迁移"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        lo, hi = scoping.subtree_range(self.object.path)
         kwargs["parents"] = (
             Unit.objects.visible_to(self.request.user, "org.change_unit")
             .filter(is_active=True)
-            .exclude(path__gte=lo, path__lt=hi)
+            .exclude(scoping.subtree_q(self.object))
             .exclude(pk=self.object.parent_id)
         )
         return kwargs
@@ -347,8 +338,7 @@ class UserListView(ScopedListView):
         if unit_id.isdigit():
             unit = Unit.objects.visible_to(self.request.user, self.permission).filter(pk=unit_id).first()
             if unit is not None:
-                lo, hi = scoping.subtree_range(unit.path)
-                qs = qs.filter(unit__path__gte=lo, unit__path__lt=hi)
+                qs = qs.filter(scoping.subtree_q(unit, "unit"))
         status = self.request.GET.get("status", "")
         if status == "active":
             qs = qs.filter(is_active=True)
@@ -380,7 +370,7 @@ class UserListView(ScopedListView):
         return ctx
 
 
-class UserDetailView(PermissionFirstMixin, ScopedDetailView):
+class UserDetailView(ScopedDetailView):
     model = User
     permission = "org.view_user"
     template_name = "org/user_detail.html"
@@ -401,7 +391,7 @@ class UserDetailView(PermissionFirstMixin, ScopedDetailView):
         return ctx
 
 
-class UserCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
+class UserCreateView(SubmitOnceMixin, ServiceFormView):
     form_class = UserCreateForm
     permission = "org.add_user"
     template_name = "org/user_form.html"
@@ -443,10 +433,11 @@ class UserCreateView(SubmitOnceMixin, PermissionFirstMixin, ServiceFormView):
         return self.form_invalid(form)
 
 
-class UserUpdateView(PermissionFirstMixin, ServiceFormView):
+class UserUpdateView(ServiceFormView):
     model = User
     form_class = UserUpdateForm
     permission = "org.change_user"
+    permission_first = True
     template_name = "org/user_form.html"
     success_message = "账号信息已保存"
 
@@ -472,7 +463,7 @@ class UserUpdateView(PermissionFirstMixin, ServiceFormView):
         )
 
 
-class UserUnlockView(PermissionFirstMixin, PermissionRequiredMixin, View):
+class UserUnlockView(PermissionRequiredMixin, View):
     permission = "org.unlock_user"
     http_method_names = ["post"]
 
@@ -489,7 +480,7 @@ class UserUnlockView(PermissionFirstMixin, PermissionRequiredMixin, View):
         return redirect("org:user_detail", pk=account.pk)
 
 
-class UserPasswordResetView(PermissionFirstMixin, PermissionRequiredMixin, View):
+class UserPasswordResetView(PermissionRequiredMixin, View):
     """POST only; the new password is shown on this response only."""
 
     permission = "org.change_user"
@@ -507,12 +498,13 @@ class UserPasswordResetView(PermissionFirstMixin, PermissionRequiredMixin, View)
         )
 
 
-class UserRolesView(PermissionFirstMixin, ServiceFormView):
+class UserRolesView(ServiceFormView):
     """Grant and revoke roles (安全保密管理员 only; re-enter own password; 三权分立 in the service)."""
 
     model = User
     form_class = RoleGrantForm
     permission = "org.grant_role"
+    permission_first = True
     template_name = "org/user_roles.html"
 
     def get_form_kwargs(self):
@@ -549,7 +541,7 @@ class UserRolesView(PermissionFirstMixin, ServiceFormView):
         return reverse("org:user_roles", args=[target.pk])
 
 
-class RoleRevokeView(PermissionFirstMixin, PermissionRequiredMixin, View):
+class RoleRevokeView(PermissionRequiredMixin, View):
     permission = "org.grant_role"
     http_method_names = ["post"]
 

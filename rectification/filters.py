@@ -163,8 +163,7 @@ class ProblemFilterSet(django_filters.FilterSet):
         )
 
     def filter_unit(self, queryset, name, unit):
-        lo, hi = scoping.subtree_range(unit.path)
-        return queryset.filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
+        return queryset.filter(scoping.subtree_q(unit, "org_unit"))
 
     def filter_status(self, queryset, name, value: str):
         if value == OPEN:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from core import scoping
-from org.models import PATH_WIDTH, Unit
+from org.models import Unit
 from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
 from rectification.models import Problem, ProblemCategory, ReCheck
 from tasks.choices import Light
@@ -328,9 +328,7 @@ def recheck_candidates(user):
         status=ProblemStatus.CLOSED,
     )
     if user.unit_id:
-        path = user.unit.path
-        own = [path[:end] for end in range(PATH_WIDTH, len(path) + 1, PATH_WIDTH)]
-        qs = qs.exclude(org_unit__path__in=own)
+        qs = qs.exclude(org_unit__in=user.unit.ancestor_ids)
     return qs
 
 

@@ -459,8 +459,7 @@ class RecheckView(PermissionRequiredMixin, TemplateView):
     def candidates(self, unit=None):
         qs = selectors.recheck_candidates(self.request.user)
         if unit is not None:
-            lo, hi = scoping.subtree_range(unit.path)
-            qs = qs.filter(org_unit__path__gte=lo, org_unit__path__lt=hi)
+            qs = qs.filter(scoping.subtree_q(unit, "org_unit"))
         return qs
 
     def unit_options(self):

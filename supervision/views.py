@@ -160,10 +160,7 @@ class CheckedFormView(core_views.CheckedFormView):
     """core.views.CheckedFormView asking supervision.services' rules; no permission at all → 403
     before the object is looked up (which would be a 404)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.has_any(request.user, self.permission):
-            raise PermissionDenied("您没有访问此页面的权限")
-        return super().dispatch(request, *args, **kwargs)
+    permission_first = True
 
 
 class CampaignDetailView(ScopedDetailView):

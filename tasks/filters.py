@@ -160,8 +160,7 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
 
     def filter_unit(self, queryset, name, unit):
-        lo, hi = scoping.subtree_range(unit.path)
-        return queryset.filter(lead_unit__path__gte=lo, lead_unit__path__lt=hi)
+        return queryset.filter(scoping.subtree_q(unit, "lead_unit"))
 
     def filter_status(self, queryset, name, value: str):
         if value == OPEN:

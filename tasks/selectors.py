@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from core import scoping
+from org.models import User
 from tasks import lights
 from tasks.choices import Light, TaskLevel, TaskStatus
 from tasks.models import Directive, SavedFilter, Task, TaskCategory
@@ -109,10 +110,7 @@ def nameable_users(units):
     """Accounts a task form may name (责任人, 专班): active, in one of the units the task involves
     or below one of them — never an arbitrary account elsewhere, so typing a name outside reads
     "找不到账号" whether or not it exists (R-ORG-3)."""
-    from org.models import User
-
     q = Q(pk__in=[])
     for unit in {u.pk: u for u in units if u is not None}.values():
-        lo, hi = scoping.subtree_range(unit.path)
-        q |= Q(unit__path__gte=lo, unit__path__lt=hi)
+        q |= scoping.subtree_q(unit, "unit")
     return User.objects.filter(is_active=True).filter(q)

@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from core import clock
-from notifications.services import reminders_scan
+from tasks.reminders import reminders_scan
 
 
 def run_reminders() -> dict:

@@ -8,9 +8,9 @@ from audit.models import AuditEvent
 from core import clock
 from core.testing import make_task
 from notifications.models import Message
-from notifications.services import reminder_window_end
 from tasks import services as task_services
 from tasks.models import Assignment, Milestone, TaskEvent, WorkdayOverride
+from tasks.reminders import reminder_window_end
 from tasks.tasks import run_reminders
 
 pytestmark = pytest.mark.django_db

@@ -133,7 +133,8 @@ class Command(BaseCommand):
             subject, qs, root = f"{busiest.theme}发现问题", problems.filter(campaign=busiest), None
         else:
             root = Unit.objects.filter(kind=UnitKind.CITY).order_by("path").first() or issuer
-            subject, qs = f"{root.display_name}问题", problems.filter(org_unit__path__startswith=root.path)
+            qs = problems.filter(org_unit__in=Unit.objects.subtree_of(root))
+            subject = f"{root.display_name}问题"
         draft = builders.rectification_report(
             issuer=issuer, problems=qs, subject=subject, addressee="委党组", root=root
         )
