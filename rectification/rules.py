@@ -18,10 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.services import require
 from rectification.choices import EscalationLevel, ProblemStatus
+from rectification.lights import is_overdue
+from rectification.transitions import PROBLEM
 from tasks.rules import allowed, reason  # noqa: F401 — re-exported: one way to ask every rule
-
-RECTIFYING = (ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS)
-
 
 # --- the found side registers ---------------------------------------------------------------------
 
@@ -38,21 +37,18 @@ def check_create(actor, found_by_unit, org_unit=None) -> None:
 def check_start(actor, problem) -> None:
     """制定整改措施 (待整改 → 整改中); also used to revise the measures while 整改中."""
     require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以制定整改措施")
-    if problem.status not in RECTIFYING:
-        raise ValidationError("该问题当前不能修改整改措施")
+    PROBLEM.check("start", problem.status)
 
 
 def check_add_evidence(actor, problem) -> None:
     require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以上传整改佐证")
-    if problem.status == ProblemStatus.CLOSED:
-        raise ValidationError("已销号的问题不能再上传佐证")
+    PROBLEM.check("add_evidence", problem.status)
 
 
 def check_submit(actor, problem, has_evidence: bool) -> None:
     """整改完成，提交验收: only while 整改中, and evidence is required."""
     require(actor, "rectification.rectify_problem", problem.org_unit, "只有整改单位可以提交整改结果")
-    if problem.status != ProblemStatus.IN_PROGRESS:
-        raise ValidationError("须先制定整改措施（整改中）才能提交验收")
+    PROBLEM.check("submit", problem.status)
     if not has_evidence:
         raise ValidationError("提交验收须上传整改佐证材料")
 
@@ -69,8 +65,7 @@ def check_outside(actor, problem, perm: str, what: str) -> None:
 def check_verify(actor, problem) -> None:
     """验收 (销号 or 退回): a verifier of the found side, never the rectifying unit's own people."""
     check_outside(actor, problem, "rectification.verify_problem", "验收销号")
-    if problem.status != ProblemStatus.RECTIFIED:
-        raise ValidationError("该问题尚未提交整改结果")
+    PROBLEM.check("verify", problem.status)
 
 
 def check_close(actor, problem, has_evidence: bool) -> None:
@@ -82,24 +77,31 @@ def check_close(actor, problem, has_evidence: bool) -> None:
 def check_recheck(actor, problem) -> None:
     """回头看 of a closed item, by the found side."""
     check_outside(actor, problem, "rectification.recheck_problem", "回头看")
-    if problem.status != ProblemStatus.CLOSED:
-        raise ValidationError("只有已销号的问题可以回头看")
+    PROBLEM.check("recheck", problem.status)
 
 
 # --- escalation ladder (R-WRN-2) ------------------------------------------------------------------
 
+ESCALATION_DAYS = {  # days overdue at which each step of the ladder is taken (R-WRN-2)
+    EscalationLevel.REMIND: 0,
+    EscalationLevel.URGE: 3,
+    EscalationLevel.ORDER: 7,
+    EscalationLevel.BULLETIN: 14,
+    EscalationLevel.ACCOUNTABILITY: 30,
+}
+
 
 def check_escalation_state(problem, level: int, today: dt.date) -> None:
     """The ladder is for overdue (red) items, one step at a time."""
-    if problem.status == ProblemStatus.CLOSED:
-        raise ValidationError("已销号的问题无需督办")
-    if problem.status == ProblemStatus.RECTIFIED:
+    if not PROBLEM.allows("escalate", problem.status):
+        if problem.status == ProblemStatus.CLOSED:
+            raise ValidationError("已销号的问题无需督办")
         raise ValidationError("整改单位已报告整改完成，待验收，无需督办")
     if problem.escalation >= EscalationLevel.ACCOUNTABILITY:
         raise ValidationError("已到最高督办级别（建议问责）")
     if level != problem.escalation + 1:
         raise ValidationError("督办须逐级进行")
-    if problem.deadline >= today:
+    if not is_overdue(problem, today):
         raise ValidationError("问题尚未逾期，不能督办升级")
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.services import require
-from tasks.choices import ExtensionStatus, TaskLevel, TaskStatus
+from tasks.choices import TaskLevel, TaskStatus
+from tasks.transitions import ACTIVE_WORK, ASSIGNMENT, EXTENSION
 
-ACTIVE_WORK = (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
 ASSIGNABLE_TASK = (TaskStatus.DRAFT, TaskStatus.RETURNED)
 DECOMPOSABLE = (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
 
@@ -185,20 +185,17 @@ def check_report_person(actor, assignment, in_taskforce: bool) -> None:
 
 def check_sign(actor, assignment) -> None:
     check_receiving_side(actor, assignment.unit, "tasks.sign_assignment", "您无权签收该任务")
-    if assignment.status != TaskStatus.ASSIGNED:
-        raise ValidationError("该任务当前不能签收")
+    ASSIGNMENT.check("sign", assignment.status)
 
 
 def check_return(actor, assignment) -> None:
     check_receiving_side(actor, assignment.unit, "tasks.sign_assignment", "您无权退回该任务")
-    if assignment.status != TaskStatus.ASSIGNED:
-        raise ValidationError("只有未签收的任务可以退回")
+    ASSIGNMENT.check("return", assignment.status)
 
 
 def check_request_completion(actor, assignment, has_evidence: bool) -> None:
     check_receiving_side(actor, assignment.unit, "tasks.request_completion", "您无权为该任务申请办结")
-    if assignment.status not in ACTIVE_WORK:
-        raise ValidationError("该任务当前不能申请办结（须先签收）")
+    ASSIGNMENT.check("request_completion", assignment.status)
     if not has_evidence:
         raise ValidationError("申请办结须上传佐证材料")
 
@@ -212,22 +209,19 @@ def check_assigning_side(actor, assignment, perm: str, what: str) -> None:
 
 def check_verify(actor, assignment) -> None:
     check_assigning_side(actor, assignment, "tasks.verify_assignment", "审核办结")
-    if assignment.status != TaskStatus.COMPLETION_REQUESTED:
-        raise ValidationError("该任务未申请办结")
+    ASSIGNMENT.check("verify", assignment.status)
 
 
 def check_request_extension(actor, assignment, has_pending: bool) -> None:
     check_receiving_side(actor, assignment.unit, "tasks.request_extension", "您无权为该任务申请延期")
-    if assignment.status not in ACTIVE_WORK:
-        raise ValidationError("只有已签收、办理中的任务可以申请延期")
+    ASSIGNMENT.check("request_extension", assignment.status)
     if has_pending:
         raise ValidationError("已有待审批的延期申请")
 
 
 def check_decide_extension(actor, extension, assignment) -> None:
     check_assigning_side(actor, assignment, "tasks.decide_extension", "审批延期")
-    if extension.status != ExtensionStatus.PENDING:
-        raise ValidationError("该延期申请已审批")
+    EXTENSION.check("decide", extension.status)
 
 
 def check_milestone_complete(actor, milestone, lead) -> None:
