@@ -8,6 +8,7 @@ the CASE expression."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -16,11 +17,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from core import scoping
 from notifications.selectors import recent_for
-from org.models import PATH_WIDTH, Unit
+from org.models import Unit
 from reporting.models import ProgressReport
 from tasks import lights
-from tasks.choices import CADENCE_DAYS, Cadence, ExtensionStatus, Light, TaskStatus
-from tasks.models import Assignment, ExtensionRequest, Milestone, Task, TaskForceMember
+from tasks.choices import ExtensionStatus, Light, TaskStatus
+from tasks.models import Assignment, ExtensionRequest, Task, TaskForceMember
 
 LIMIT = 8
 OPEN = (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETION_REQUESTED)
@@ -68,10 +69,7 @@ def _unit_reach(units: set[int]) -> tuple[set[int], set[int]]:
 
 def _own_line(user) -> list[int]:
     """The user's unit and its ancestors: a unit never verifies its own work (R-TSK-6)."""
-    if not user.unit_id:
-        return []
-    path = user.unit.path
-    return [int(path[i : i + PATH_WIDTH]) for i in range(0, len(path), PATH_WIDTH)]
+    return user.unit.ancestor_ids if user.unit_id else []
 
 
 def _first(section: Section, qs, order: tuple[str, ...]) -> Section:
@@ -123,140 +121,159 @@ def _with_reason(a, today):
     return a
 
 
-def report_due_q(today: dt.date) -> Q:
-    """An open assignment whose next report is due: within a day of its cadence since the last
-    report (or since it started), or — per milestone — a milestone due within a week, or — in an
-    应急 period — no report yet today."""
-    q = Q(pk__in=[])
-    for cadence, days in CADENCE_DAYS.items():
-        if days is None:
-            continue
-        limit = today - dt.timedelta(days=max(days - 1, 0))
-        q |= Q(cadence=cadence) & (
-            Q(last_report_on__lte=limit) | Q(last_report_on__isnull=True, start_date__lte=limit)
-        )
-    soon = Milestone.objects.filter(done_on__isnull=True, due_date__lte=today + dt.timedelta(days=7)).values(
-        "task_id"
-    )
-    q |= Q(cadence=Cadence.MILESTONE) & (Q(last_report_on__isnull=True) | Q(task_id__in=soon))
-    # 应急 (R-RPT-1): inside the special period every day asks for a report
-    q |= Q(emergency_from__lte=today, emergency_until__gte=today) & (
-        Q(last_report_on__lt=today) | Q(last_report_on__isnull=True)
-    )
-    return q
+@dataclass
+class _Ctx:
+    """What the lists of one user's 工作台 share: the units each action's roles sit on, which of
+    them can receive (`above`) or give (`below`) work, and the user's task-force tasks."""
+
+    user: object
+    today: dt.date
+    direct: dict
+    above: set
+    below: set
+    team_tasks: object
+    in_team: Callable[[], bool]  # asked only when it decides (one query)
+    red_open: tuple
+
+    def reaches(self, perm: str, side: set) -> bool:
+        return bool(side.intersection(self.direct[perm]))
 
 
-def workbench(user, today: dt.date) -> dict:
-    red_open = (lights.light_q(Light.RED, today), Q(status__in=OPEN))
-    direct = {
-        p: _direct_units(user, p)
-        for p in (
-            "tasks.sign_assignment",
-            "reporting.add_progressreport",
-            "tasks.verify_assignment",
-            "tasks.decide_extension",
-        )
-    }
+ACTIONS = (
+    "tasks.sign_assignment",
+    "reporting.add_progressreport",
+    "tasks.verify_assignment",
+    "tasks.decide_extension",
+)
+
+
+def _context(user, today: dt.date) -> _Ctx:
+    direct = {p: _direct_units(user, p) for p in ACTIONS}
     above, below = _unit_reach(set().union(*direct.values()))
-    reaches = lambda perm, side: bool(side.intersection(direct[perm]))  # noqa: E731
+    team = TaskForceMember.objects.filter(user=user)
+    red_open = (lights.light_q(Light.RED, today), Q(status__in=OPEN))
+    return _Ctx(user, today, direct, above, below, team.values("task_id"), team.exists, red_open)
 
-    to_sign = Section("to_sign", "待签收", "inbox", "primary", "没有待签收的任务")
-    to_sign.shown = reaches("tasks.sign_assignment", above)
-    if to_sign.shown:
+
+def _to_sign(c: _Ctx) -> Section:
+    section = Section("to_sign", "待签收", "inbox", "primary", "没有待签收的任务")
+    section.shown = c.reaches("tasks.sign_assignment", c.above)
+    if section.shown:
         qs = Assignment.objects.filter(
-            status=TaskStatus.ASSIGNED, unit_id__in=direct["tasks.sign_assignment"]
+            status=TaskStatus.ASSIGNED, unit_id__in=c.direct["tasks.sign_assignment"]
         )
-        _first(to_sign, qs, ("due_date", "id"))
+        _first(section, qs, ("due_date", "id"))
+    return section
 
-    team_tasks = TaskForceMember.objects.filter(user=user).values("task_id")
-    in_team = TaskForceMember.objects.filter(user=user).exists  # asked only when it decides
-    to_report = Section("to_report", "待填报", "pencil-square", "info", "没有到期待报的任务")
-    to_report.shown = reaches("reporting.add_progressreport", above) or in_team()
-    if to_report.shown:
+
+def _to_report(c: _Ctx) -> Section:
+    section = Section("to_report", "待填报", "pencil-square", "info", "没有到期待报的任务")
+    section.shown = c.reaches("reporting.add_progressreport", c.above) or c.in_team()
+    if section.shown:
         due = Assignment.objects.filter(
-            report_due_q(today), status__in=(TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
+            lights.report_due_q(c.today), status__in=(TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
         )
         branches = [
-            due.filter(unit_id__in=direct["reporting.add_progressreport"]),
-            due.filter(task_id__in=team_tasks),
+            due.filter(unit_id__in=c.direct["reporting.add_progressreport"]),
+            due.filter(task_id__in=c.team_tasks),
         ]
-        _first_of(to_report, branches, ("last_report_on", "due_date", "id"))
+        _first_of(section, branches, ("last_report_on", "due_date", "id"))
+    return section
 
-    overdue = Section("overdue", "逾期", "alarm", "danger", "权限范围内没有逾期任务")
-    overdue.shown = scoping.has_any(user, "tasks.view_assignment")
-    if overdue.shown:
+
+def _overdue(c: _Ctx) -> Section:
+    section = Section("overdue", "逾期", "alarm", "danger", "权限范围内没有逾期任务")
+    section.shown = scoping.has_any(c.user, "tasks.view_assignment")
+    if section.shown:
         # one indexed branch per scope field (assigning side, receiving side), red filter inside
         # each, instead of an OR that reads every red assignment of the province
-        branches = scoping.scope_branches(Assignment.objects.filter(*red_open), user, "tasks.view_assignment")
-        _first_of(overdue, branches, ("due_date", "id"))
+        branches = scoping.scope_branches(
+            Assignment.objects.filter(*c.red_open), c.user, "tasks.view_assignment"
+        )
+        _first_of(section, branches, ("due_date", "id"))
+    return section
 
-    own_line = _own_line(user)
-    completions = Section("completions", "待审核办结", "patch-check", "success", "没有待审核的办结申请")
-    completions.shown = reaches("tasks.verify_assignment", below)
-    if completions.shown:
+
+def _completions(c: _Ctx, own_line: list[int]) -> Section:
+    section = Section("completions", "待审核办结", "patch-check", "success", "没有待审核的办结申请")
+    section.shown = c.reaches("tasks.verify_assignment", c.below)
+    if section.shown:
         qs = Assignment.objects.filter(
             status=TaskStatus.COMPLETION_REQUESTED,
-            org_unit_id__in=direct["tasks.verify_assignment"],
+            org_unit_id__in=c.direct["tasks.verify_assignment"],
         ).exclude(unit_id__in=own_line)
-        _first(completions, qs, ("completion_requested_at", "id"))
+        _first(section, qs, ("completion_requested_at", "id"))
+    return section
 
-    extensions = Section("extensions", "待审批延期", "calendar-plus", "warning", "没有待审批的延期申请")
-    extensions.shown = reaches("tasks.decide_extension", below)
-    if extensions.shown:
+
+def _extensions(c: _Ctx, own_line: list[int]) -> Section:
+    section = Section("extensions", "待审批延期", "calendar-plus", "warning", "没有待审批的延期申请")
+    section.shown = c.reaches("tasks.decide_extension", c.below)
+    if section.shown:
         qs = ExtensionRequest.objects.filter(
             status=ExtensionStatus.PENDING,
-            assignment__org_unit_id__in=direct["tasks.decide_extension"],
+            assignment__org_unit_id__in=c.direct["tasks.decide_extension"],
         ).exclude(assignment__unit_id__in=own_line)
-        _first(extensions, qs, ("requested_at", "id"))
+        _first(section, qs, ("requested_at", "id"))
         _load(
-            [extensions],
+            [section],
             ExtensionRequest.objects.select_related("assignment__task", "assignment__unit", "requested_by"),
         )
+    return section
 
-    reports = Section("reports", "待审核报告", "file-earmark-check", "secondary", "没有待审核的进展报告")
-    reports.shown = scoping.has_any(user, "reporting.approve_progressreport")
-    if reports.shown:
+
+def _reports(c: _Ctx) -> Section:
+    section = Section("reports", "待审核报告", "file-earmark-check", "secondary", "没有待审核的进展报告")
+    section.shown = scoping.has_any(c.user, "reporting.approve_progressreport")
+    if section.shown:
         qs = ProgressReport.objects.filter(
             status=ProgressReport.Status.SUBMITTED,
-            org_unit_id__in=_direct_units(user, "reporting.approve_progressreport"),
+            org_unit_id__in=_direct_units(c.user, "reporting.approve_progressreport"),
         )
-        _first(reports, qs, ("submitted_at", "id"))
+        _first(section, qs, ("submitted_at", "id"))
         _load(
-            [reports], ProgressReport.objects.select_related("assignment__task", "org_unit", "submitted_by")
+            [section], ProgressReport.objects.select_related("assignment__task", "org_unit", "submitted_by")
         )
+    return section
 
-    my_red = Section("my_red", "我的红色事项", "exclamation-octagon", "danger", "没有与您相关的红色事项")
-    # shown to whoever can have tasks of their own (sign, report, create, review as a leader, or a
-    # task force): not to the three administrators, 组织人事 or 纪检监察, who only read
-    own_work = (
-        "tasks.sign_assignment",
-        "reporting.add_progressreport",
-        "tasks.add_task",
-        "tasks.review_task",
-    )
-    my_red.shown = any(scoping.has_any(user, p) for p in own_work) or in_team()
+
+# shown to whoever can have tasks of their own (sign, report, create, review as a leader, or a task
+# force): not to the three administrators, 组织人事 or 纪检监察, who only read
+OWN_WORK = ("tasks.sign_assignment", "reporting.add_progressreport", "tasks.add_task", "tasks.review_task")
+
+
+def _my_red(c: _Ctx) -> Section:
+    section = Section("my_red", "我的红色事项", "exclamation-octagon", "danger", "没有与您相关的红色事项")
+    section.shown = any(scoping.has_any(c.user, p) for p in OWN_WORK) or c.in_team()
+    if not section.shown:
+        return section
     # "mine" is a UNION of indexed branches: an OR across them (and a join for created_by) would
     # make the database read every assignment
-    units = sorted(set(direct["reporting.add_progressreport"]) | set(direct["tasks.sign_assignment"]))
+    units = sorted(set(c.direct["reporting.add_progressreport"]) | set(c.direct["tasks.sign_assignment"]))
     my_tasks = scoping.union_of(
         [
-            team_tasks.order_by(),
-            Task.objects.filter(created_by=user).order_by().values("pk"),
-            user.responsible_tasks.order_by().values("pk"),
+            c.team_tasks.order_by(),
+            Task.objects.filter(created_by=c.user).order_by().values("pk"),
+            c.user.responsible_tasks.order_by().values("pk"),
         ]
     )
     branches = [
-        Assignment.objects.filter(*red_open, unit_id__in=units),
-        Assignment.objects.filter(*red_open).filter(scoping.indexed_in("task", my_tasks)),
+        Assignment.objects.filter(*c.red_open, unit_id__in=units),
+        Assignment.objects.filter(*c.red_open).filter(scoping.indexed_in("task", my_tasks)),
     ]
-    if my_red.shown:
-        _first_of(my_red, branches, ("due_date", "id"))
+    return _first_of(section, branches, ("due_date", "id"))
 
+
+def workbench(user, today: dt.date) -> dict:
+    c = _context(user, today)
+    to_sign, to_report, overdue = _to_sign(c), _to_report(c), _overdue(c)
+    own_line = _own_line(user)
+    completions, extensions, reports = _completions(c, own_line), _extensions(c, own_line), _reports(c)
+    my_red = _my_red(c)
     lists = [s for s in (to_sign, to_report, overdue, completions, my_red) if s.shown]
     _load(lists, Assignment.objects.select_related("task", "unit"))
     for s in lists:
         s.items = [_with_reason(a, today) for a in s.items]
-
     return {
         "cards": [to_sign, to_report, overdue, completions, extensions, reports],
         "my_red": my_red,

@@ -11,8 +11,10 @@ expressions (for the late list across many assignments):
   按时间节点: one period ends at each milestone due date before the assignment's due date, and a
   last one ends at the due date.
 * A report belongs to the period that contains its 报告期止 (period_end).
-* A period is due on its last day plus a grace day (daily reports: the same day). A period that
-  is past due without a report is 缺报; a report submitted after the due day is 迟报.
+* A period is due on its last day plus a grace day (daily reports: the same day) — the period
+  lengths and the grace day are the report clock's (tasks.lights: PERIOD_DAYS, period_due,
+  owed_before). A period that is past due without a report is 缺报; a report submitted after the
+  due day is 迟报.
 * Periods stop at the day completion was requested; an open assignment keeps expecting reports.
 * 应急 (R-RPT-1): while the assignment has a special period [E1, E2], each of its days (from the
   anchor on) is a period of its own, due the same day; the cadence's periods that END inside
@@ -46,17 +48,10 @@ from django.utils import timezone
 from core.db import DaysBetween
 from reporting.models import ProgressReport
 from tasks.choices import Cadence, TaskStatus
+from tasks.lights import PERIOD_DAYS, owed_before, period_due
 from tasks.models import Assignment, Milestone, TaskForceMember
 from tasks.selectors_detail import assignments_visible
 
-FIXED_DAYS = {Cadence.DAILY: 1, Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14}
-GRACE_DAYS = {
-    Cadence.DAILY: 0,
-    Cadence.WEEKLY: 1,
-    Cadence.BIWEEKLY: 1,
-    Cadence.MONTHLY: 1,
-    Cadence.MILESTONE: 1,
-}
 REPORTING_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
 # The report form asks for these and nothing else (R-RPT-3: keep required fields minimal).
 REQUIRED_REPORT_FIELDS = ("progress", "work_done")
@@ -149,8 +144,8 @@ def period_containing(
     last milestone period)."""
     if day < anchor:
         return None
-    if cadence in FIXED_DAYS:
-        length = FIXED_DAYS[cadence]
+    if cadence in PERIOD_DAYS:
+        length = PERIOD_DAYS[cadence]
         i = (day - anchor).days // length
         start = anchor + dt.timedelta(days=i * length)
         return i, start, start + dt.timedelta(days=length - 1)
@@ -200,12 +195,21 @@ def report_periods(
                 Milestone.objects.filter(task_id=assignment.task_id).values_list("due_date", flat=True)
             )
         ends = milestone_ends(assignment, milestone_dues)
-    grace = dt.timedelta(days=GRACE_DAYS.get(assignment.cadence, 1))
-    window = emergency_window(assignment)
+    periods = _periods(assignment, anchor, stop, ends, reports)
+    for period in periods:
+        period.state = _state(period, today)
+    summary.periods = periods
+    return summary
+
+
+def _periods(assignment: Assignment, anchor: dt.date, stop: dt.date, ends, reports) -> list[Period]:
+    """The cadence's periods from the anchor to `stop` (those ending inside an 应急 window replaced
+    by its days), each with the first report submitted for it, in the order they end."""
+    cadence, window = assignment.cadence, emergency_window(assignment)
     by_index: dict[int, ProgressReport] = {}
     by_day: dict[dt.date, ProgressReport] = {}
     for r in sorted(reports, key=lambda r: (r.submitted_at, r.pk)):
-        found = period_containing(assignment.cadence, anchor, r.period_end, ends)
+        found = period_containing(cadence, anchor, r.period_end, ends)
         if found and found[0] not in by_index:
             by_index[found[0]] = r
         if window and window[0] <= r.period_end <= window[1]:
@@ -213,12 +217,14 @@ def report_periods(
     periods = []
     day = anchor
     while day <= stop:
-        found = period_containing(assignment.cadence, anchor, day, ends)
+        found = period_containing(cadence, anchor, day, ends)
         if found is None:
             break
         i, start, end = found
         if not (window and window[0] <= end <= window[1]):  # replaced by the 应急 daily periods
-            periods.append(Period(index=i, start=start, end=end, due=end + grace, report=by_index.get(i)))
+            periods.append(
+                Period(index=i, start=start, end=end, due=period_due(cadence, end), report=by_index.get(i))
+            )
         day = end + dt.timedelta(days=1)
     if window:
         day = max(window[0], anchor)
@@ -228,17 +234,17 @@ def report_periods(
             )
             day += dt.timedelta(days=1)
     periods.sort(key=lambda p: (p.end, p.start))
-    for period in periods:
-        if period.end >= today:
-            period.state = "current_done" if period.report else "current"
-        elif today <= period.due:  # ended, still in its grace day: not yet owed (the late list agrees)
-            period.state = "current_done" if period.report else "waiting"
-        elif period.report:
-            period.state = "on_time" if period.report.submitted_on <= period.due else "late"
-        else:
-            period.state = "missing"
-    summary.periods = periods
-    return summary
+    return periods
+
+
+def _state(period: Period, today: dt.date) -> str:
+    if period.end >= today:
+        return "current_done" if period.report else "current"
+    if today <= period.due:  # ended, still in its grace day: not yet owed (the late list agrees)
+        return "current_done" if period.report else "waiting"
+    if period.report:
+        return "on_time" if period.report.submitted_on <= period.due else "late"
+    return "missing"
 
 
 def emergency_window(assignment: Assignment) -> tuple[dt.date, dt.date] | None:
@@ -311,116 +317,10 @@ def missing_periods_expressions(today: dt.date) -> dict:
     report_periods as database expressions, in annotation order. Exact for daily/weekly/bi-weekly/
     monthly; for 按时间节点 the reported count is the number of reports (capped), an approximation
     the task page's table does not need."""
-    base_expected, replaced, base_reported = [], [], []
-    e1, e2 = F("emergency_from"), F("emergency_until")
-    for cadence, length in FIXED_DAYS.items():
-        cutoff = today - dt.timedelta(days=GRACE_DAYS[cadence])
-        base_expected.append(
-            When(
-                cadence=cadence,
-                then=Greatest(
-                    ExpressionWrapper(
-                        DaysBetween(Value(cutoff), F("anchor")) / Value(length), IntegerField()
-                    ),
-                    Value(0),
-                ),
-            )
-        )
-        # period k (1-based) ends on day anchor + k·L − 1: replaced when that day is in [E1, E2]
-        lo = (Greatest(DaysBetween(e1, F("anchor")) + Value(1), Value(1)) + Value(length - 1)) / Value(length)
-        hi = Least(
-            Greatest(DaysBetween(e2, F("anchor")) + Value(1), Value(0)) / Value(length), F("base_expected")
-        )
-        replaced.append(When(IN_WINDOW & Q(cadence=cadence), then=Greatest(hi - lo + Value(1), Value(0))))
-        idx = ExpressionWrapper(
-            DaysBetween(F("period_end"), OuterRef("anchor")) / Value(length), IntegerField()
-        )
-        end_offset = ExpressionWrapper(F("idx") * Value(length) + Value(length - 1), IntegerField())
-        reports = (
-            _reports().annotate(idx=idx, end_offset=end_offset).filter(idx__lt=OuterRef("base_expected"))
-        )
-        inside = Q(end_offset__gte=DaysBetween(OuterRef("emergency_from"), OuterRef("anchor"))) & Q(
-            end_offset__lte=DaysBetween(OuterRef("emergency_until"), OuterRef("anchor"))
-        )
-        base_reported.append(When(cadence=cadence, then=_count_of(_outside_window(reports, inside))))
-
-    cutoff = today - dt.timedelta(days=GRACE_DAYS[Cadence.MONTHLY])
-    base_expected.append(
-        When(
-            cadence=Cadence.MONTHLY,
-            then=Greatest(Value(cutoff.year * 12 + cutoff.month) - _months(F("anchor")), Value(0)),
-        )
-    )
-    # month period i ends on the last day of month(anchor) + i: replaced when that day is in [E1, E2]
-    lo_m = Greatest(_months(e1) - _months(F("anchor")), Value(0))
-    hi_m = Least(_months_after(e2) - Value(1) - _months(F("anchor")), F("base_expected") - Value(1))
-    replaced.append(
-        When(IN_WINDOW & Q(cadence=Cadence.MONTHLY), then=Greatest(hi_m - lo_m + Value(1), Value(0)))
-    )
-    reports_m = _reports().annotate(
-        idx=_months(F("period_end")) - _months(OuterRef("anchor")), pm=_months(F("period_end"))
-    )
-    reports_m = reports_m.filter(idx__lt=OuterRef("base_expected"))
-    inside_m = Q(pm__gte=_months(OuterRef("emergency_from"))) & Q(
-        pm__lte=_months_after(OuterRef("emergency_until")) - Value(1)
-    )
-    base_reported.append(When(cadence=Cadence.MONTHLY, then=_count_of(_outside_window(reports_m, inside_m))))
-
-    cutoff = today - dt.timedelta(days=GRACE_DAYS[Cadence.MILESTONE])
-    milestones = Milestone.objects.filter(
-        task_id=OuterRef("task_id"),
-        due_date__gte=OuterRef("anchor"),
-        due_date__lt=OuterRef("due_date"),
-    ).filter(due_date__lt=cutoff)
-
-    def ms_count(qs):
-        return Coalesce(Subquery(qs.values("task_id").annotate(c=Count("id")).values("c")[:1]), Value(0))
-
-    last_due = Case(When(due_date__lt=cutoff, then=Value(1)), default=Value(0))
-    base_expected.append(When(cadence=Cadence.MILESTONE, then=ms_count(milestones) + last_due))
-    replaced.append(
-        When(
-            IN_WINDOW & Q(cadence=Cadence.MILESTONE),
-            then=ms_count(
-                milestones.filter(
-                    due_date__gte=OuterRef("emergency_from"), due_date__lte=OuterRef("emergency_until")
-                )
-            )
-            + Case(
-                When(due_date__lt=cutoff, due_date__gte=e1, due_date__lte=e2, then=Value(1)),
-                default=Value(0),
-            ),
-        )
-    )
-    reports_ms = _reports(period_end__lt=cutoff)
-    inside_ms = Q(period_end__gte=OuterRef("emergency_from")) & Q(period_end__lte=OuterRef("emergency_until"))
-    base_reported.append(
-        When(
-            cadence=Cadence.MILESTONE,
-            then=Least(
-                F("base_expected") - F("replaced_periods"),
-                _count_of(_outside_window(reports_ms, inside_ms), field="id", distinct=False),
-            ),
-        )
-    )
-
-    # the 应急 days themselves: day d is past due when d < today
-    yesterday = today - dt.timedelta(days=1)
-    first_day = Greatest(e1, F("anchor"))
-    daily_expected = Case(
-        When(
-            IN_WINDOW, then=Greatest(DaysBetween(Least(e2, Value(yesterday)), first_day) + Value(1), Value(0))
-        ),
-        default=Value(0),
-    )
-    daily_reports = ProgressReport.objects.filter(
-        assignment=OuterRef("pk"),
-        period_end__gte=Greatest(OuterRef("emergency_from"), OuterRef("anchor")),
-        period_end__lte=Least(OuterRef("emergency_until"), Value(yesterday)),
-    )
-    daily_reported = Case(
-        When(IN_WINDOW, then=_count_of(daily_reports, field="period_end")), default=Value(0)
-    )
+    parts = [_fixed_expressions(today, cadence, length) for cadence, length in PERIOD_DAYS.items()]
+    parts += [_monthly_expressions(today), _milestone_expressions(today)]
+    base_expected, replaced, base_reported = (list(column) for column in zip(*parts, strict=True))
+    daily_expected, daily_reported = _window_day_expressions(today)
 
     def case(whens):
         return Case(*whens, default=Value(0), output_field=IntegerField())
@@ -433,6 +333,119 @@ def missing_periods_expressions(today: dt.date) -> dict:
         ),
         "reported_periods": ExpressionWrapper(case(base_reported) + daily_reported, IntegerField()),
     }
+
+
+E1, E2 = F("emergency_from"), F("emergency_until")
+
+
+def _fixed_expressions(today: dt.date, cadence: str, length: int) -> tuple[When, When, When]:
+    """(past-due periods, of them replaced by 应急 days, served by a report) of a cadence of
+    `length`-day periods: its When of base_expected, replaced_periods and the reported count."""
+    cutoff = owed_before(cadence, today)
+    expected = When(
+        cadence=cadence,
+        then=Greatest(
+            ExpressionWrapper(DaysBetween(Value(cutoff), F("anchor")) / Value(length), IntegerField()),
+            Value(0),
+        ),
+    )
+    # period k (1-based) ends on day anchor + k·L − 1: replaced when that day is in [E1, E2]
+    lo = (Greatest(DaysBetween(E1, F("anchor")) + Value(1), Value(1)) + Value(length - 1)) / Value(length)
+    hi = Least(
+        Greatest(DaysBetween(E2, F("anchor")) + Value(1), Value(0)) / Value(length), F("base_expected")
+    )
+    replaced = When(IN_WINDOW & Q(cadence=cadence), then=Greatest(hi - lo + Value(1), Value(0)))
+    idx = ExpressionWrapper(DaysBetween(F("period_end"), OuterRef("anchor")) / Value(length), IntegerField())
+    end_offset = ExpressionWrapper(F("idx") * Value(length) + Value(length - 1), IntegerField())
+    reports = _reports().annotate(idx=idx, end_offset=end_offset).filter(idx__lt=OuterRef("base_expected"))
+    inside = Q(end_offset__gte=DaysBetween(OuterRef("emergency_from"), OuterRef("anchor"))) & Q(
+        end_offset__lte=DaysBetween(OuterRef("emergency_until"), OuterRef("anchor"))
+    )
+    return expected, replaced, When(cadence=cadence, then=_count_of(_outside_window(reports, inside)))
+
+
+def _monthly_expressions(today: dt.date) -> tuple[When, When, When]:
+    """The same for calendar months: month period i ends on the last day of month(anchor) + i."""
+    cutoff = owed_before(Cadence.MONTHLY, today)
+    expected = When(
+        cadence=Cadence.MONTHLY,
+        then=Greatest(Value(cutoff.year * 12 + cutoff.month) - _months(F("anchor")), Value(0)),
+    )
+    # replaced when the period's last day is in [E1, E2]
+    lo_m = Greatest(_months(E1) - _months(F("anchor")), Value(0))
+    hi_m = Least(_months_after(E2) - Value(1) - _months(F("anchor")), F("base_expected") - Value(1))
+    replaced = When(IN_WINDOW & Q(cadence=Cadence.MONTHLY), then=Greatest(hi_m - lo_m + Value(1), Value(0)))
+    reports_m = _reports().annotate(
+        idx=_months(F("period_end")) - _months(OuterRef("anchor")), pm=_months(F("period_end"))
+    )
+    reports_m = reports_m.filter(idx__lt=OuterRef("base_expected"))
+    inside_m = Q(pm__gte=_months(OuterRef("emergency_from"))) & Q(
+        pm__lte=_months_after(OuterRef("emergency_until")) - Value(1)
+    )
+    return (
+        expected,
+        replaced,
+        When(cadence=Cadence.MONTHLY, then=_count_of(_outside_window(reports_m, inside_m))),
+    )
+
+
+def _milestone_expressions(today: dt.date) -> tuple[When, When, When]:
+    """The same per milestone: one period ends at each milestone before the due date, one at it."""
+    cutoff = owed_before(Cadence.MILESTONE, today)
+    milestones = Milestone.objects.filter(
+        task_id=OuterRef("task_id"),
+        due_date__gte=OuterRef("anchor"),
+        due_date__lt=OuterRef("due_date"),
+    ).filter(due_date__lt=cutoff)
+
+    def ms_count(qs):
+        return Coalesce(Subquery(qs.values("task_id").annotate(c=Count("id")).values("c")[:1]), Value(0))
+
+    last_due = Case(When(due_date__lt=cutoff, then=Value(1)), default=Value(0))
+    expected = When(cadence=Cadence.MILESTONE, then=ms_count(milestones) + last_due)
+    replaced = When(
+        IN_WINDOW & Q(cadence=Cadence.MILESTONE),
+        then=ms_count(
+            milestones.filter(
+                due_date__gte=OuterRef("emergency_from"), due_date__lte=OuterRef("emergency_until")
+            )
+        )
+        + Case(
+            When(due_date__lt=cutoff, due_date__gte=E1, due_date__lte=E2, then=Value(1)),
+            default=Value(0),
+        ),
+    )
+    reports_ms = _reports(period_end__lt=cutoff)
+    inside_ms = Q(period_end__gte=OuterRef("emergency_from")) & Q(period_end__lte=OuterRef("emergency_until"))
+    reported = When(
+        cadence=Cadence.MILESTONE,
+        then=Least(
+            F("base_expected") - F("replaced_periods"),
+            _count_of(_outside_window(reports_ms, inside_ms), field="id", distinct=False),
+        ),
+    )
+    return expected, replaced, reported
+
+
+def _window_day_expressions(today: dt.date) -> tuple[Case, Case]:
+    """(past-due, reported) days of the 应急 window: day d is past due when d < today."""
+    yesterday = today - dt.timedelta(days=1)
+    first_day = Greatest(E1, F("anchor"))
+    daily_expected = Case(
+        When(
+            IN_WINDOW, then=Greatest(DaysBetween(Least(E2, Value(yesterday)), first_day) + Value(1), Value(0))
+        ),
+        default=Value(0),
+    )
+    daily_reports = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"),
+        period_end__gte=Greatest(OuterRef("emergency_from"), OuterRef("anchor")),
+        period_end__lte=Least(OuterRef("emergency_until"), Value(yesterday)),
+    )
+    daily_reported = Case(
+        When(IN_WINDOW, then=_count_of(daily_reports, field="period_end")), default=Value(0)
+    )
+    return daily_expected, daily_reported
 
 
 def with_missing_periods(qs, today: dt.date):

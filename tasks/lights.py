@@ -1,6 +1,8 @@
 """The warning-light rule (R-WRN-1) — the one place it is written, twice: as a database
 expression for lists (filter and sort without loading rows) and in Python for one object and
-for the words. A property-based test (tasks/tests/test_lights.py) proves the two agree.
+for the words. A property-based test (tasks/tests/test_ledger_lights.py) proves the two agree.
+The report clock of rule 5 is also the report-due rule of the 工作台 and of the report periods
+(below, "the report clock"; tasks/tests/test_report_due.py).
 
 Rule, evaluated on a day T for an item with start date S, due date D, progress P (0–100),
 last report date R (or S when nothing was reported yet) and a report cadence of C days:
@@ -17,6 +19,8 @@ last report date R (or S when nothing was reported yet) and a report cadence of 
 
 Drafts are not lit (绿). An item waiting for verification (申请办结) keeps rules 2–3 only:
 its clock still runs, but it is not asked for more reports.
+
+Settings are read in one place, `_params()`: N and X above (N is also the milestones' "due soon").
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.lookups import LessThan
 
 from core.db import DaysBetween
-from tasks.choices import CADENCE_DAYS, Light, TaskStatus
+from tasks.choices import CADENCE_DAYS, Cadence, Light, TaskStatus
+from tasks.models import Milestone
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,7 @@ def light_expression(today: dt.date, prefix: str = "") -> Case:
     today_v = Value(today)
     total_days = DaysBetween(F(f("due_date")), F(f("start_date")))
     elapsed_days = DaysBetween(today_v, F(f("start_date")))
-    stale = Q(pk__in=[])
-    for cadence, days in CADENCE_DAYS.items():
-        if days is None:
-            continue
-        limit = today - dt.timedelta(days=days)
-        stale |= Q(**{f("cadence"): cadence}) & (
-            Q(**{f"{f('last_report_on')}__lt": limit})
-            | Q(**{f"{f('last_report_on')}__isnull": True, f"{f('start_date')}__lt": limit})
-        )
-    stale |= emergency_stale_q(today, prefix)
+    stale = report_late_q(today, prefix)
     reporting = Q(**{f"{f('status')}__in": [TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS]})
     return Case(
         When(Q(**{f("status"): TaskStatus.COMPLETED}), then=Value(Light.DONE.value)),
@@ -88,26 +85,6 @@ def light_expression(today: dt.date, prefix: str = "") -> Case:
         default=Value(Light.GREEN.value),
         output_field=IntegerField(),
     )
-
-
-def emergency_stale_q(today: dt.date, prefix: str = "") -> Q:
-    """Rule 5a as a condition: inside the 应急 period, past its first day, and no report since
-    yesterday (T − max(R, E1 − 1) > 1  ⇔  E1 < T and R < T − 1, R being the start date when
-    nothing was reported)."""
-    yesterday = today - dt.timedelta(days=1)
-    return Q(
-        **{
-            f"{prefix}emergency_from__lt": today,
-            f"{prefix}emergency_until__gte": today,
-        }
-    ) & (
-        Q(**{f"{prefix}last_report_on__lt": yesterday})
-        | Q(**{f"{prefix}last_report_on__isnull": True, f"{prefix}start_date__lt": yesterday})
-    )
-
-
-def in_emergency(emergency_from: dt.date | None, emergency_until: dt.date | None, day: dt.date) -> bool:
-    return emergency_from is not None and emergency_from <= day <= emergency_until
 
 
 def light_q(light: int, today: dt.date, prefix: str = "") -> Q | None:
@@ -126,9 +103,6 @@ def light_q(light: int, today: dt.date, prefix: str = "") -> Q | None:
 
 def progress_behind_expr(total_days, elapsed_days, f, x):
     """(P + X) × (D − S) < (T − S) × 100, all in integers: no division, same on both databases."""
-    from django.db.models import ExpressionWrapper
-    from django.db.models.lookups import LessThan
-
     lhs = ExpressionWrapper((F(f("progress")) + Value(x)) * total_days, output_field=IntegerField())
     rhs = ExpressionWrapper(elapsed_days * Value(100), output_field=IntegerField())
     return LessThan(lhs, rhs)
@@ -171,21 +145,15 @@ def compute(
     if reporting and (progress + x) * total < elapsed * 100:
         time_pct = elapsed * 100 // total if total else 100
         return LightResult(Light.YELLOW, f"黄：进度{progress}%，落后时间进度{time_pct - progress}个百分点")
-    if not reporting:
-        return LightResult(Light.GREEN, "绿：正常推进")
-    ref = last_report_on or start_date
-    if in_emergency(emergency_from, emergency_until, today):
-        since = (today - max(ref, emergency_from - dt.timedelta(days=1))).days
-        if since > 1:
-            what = f"已{(today - ref).days}天未报告" if last_report_on else "尚未报告"
-            return LightResult(Light.YELLOW, f"黄：应急日报期间（{emergency_from:%m-%d}起每日报告）{what}")
-    days = CADENCE_DAYS.get(cadence)
-    if days is not None:
-        since = (today - ref).days
-        if since > days:
-            what = f"已{since}天未报告" if last_report_on else f"开始{since}天仍未报告"
-            return LightResult(Light.YELLOW, f"黄：{what}")
-    return LightResult(Light.GREEN, "绿：正常推进")
+    late = reporting and report_late(
+        cadence=cadence,
+        start_date=start_date,
+        last_report_on=last_report_on,
+        today=today,
+        emergency_from=emergency_from,
+        emergency_until=emergency_until,
+    )
+    return LightResult(Light.YELLOW, f"黄：{late}") if late else LightResult(Light.GREEN, "绿：正常推进")
 
 
 def for_object(obj, today: dt.date) -> LightResult:
@@ -237,3 +205,141 @@ def for_deadline(
             Light.YELLOW, f"黄：{subject}今天到期" if left == 0 else f"黄：{subject}{left}天内到期"
         )
     return LightResult(Light.GREEN, "绿：未到期")
+
+
+# --- the report clock: when a report is due (R-RPT-1; rule 5, the 工作台's 待填报, report periods) ---
+#
+# An item reporting every C days (CADENCE_DAYS) owes its next report C days after its last one, R
+# (its start date S when it has reported nothing): on R + C. On a day T it is
+#   待填报 (due, the 工作台) from the day before:    T ≥ R + C − REPORT_AHEAD_DAYS;
+#   late (rule 5, 黄) from the day after:            T > R + C.
+# Inside an 应急 window [E1, E2] a report is owed every day: due while there is none dated T,
+# late (rule 5a) when there is none since yesterday and T is past the window's first day.
+# 按时间节点 has no clock: due until its first report and while a milestone of its task is open and
+# due within N days (lit 黄 or 红 by the milestone light); never late.
+# Report periods (reporting.selectors.report_periods) cut the time from the anchor into periods of
+# PERIOD_DAYS (每月: calendar months; 按时间节点: one per milestone); each is owed GRACE_DAYS after
+# its last day (`period_due`).
+
+REPORT_AHEAD_DAYS = 1
+PERIOD_DAYS = {c: CADENCE_DAYS[c] for c in (Cadence.DAILY, Cadence.WEEKLY, Cadence.BIWEEKLY)}
+GRACE_DAYS = {
+    Cadence.DAILY: 0,
+    Cadence.WEEKLY: 1,
+    Cadence.BIWEEKLY: 1,
+    Cadence.MONTHLY: 1,
+    Cadence.MILESTONE: 1,
+}
+
+
+def period_due(cadence: str, end: dt.date) -> dt.date:
+    """The day the report of a period ending on `end` is owed: the next day (每日: the same day)."""
+    return end + dt.timedelta(days=GRACE_DAYS.get(cadence, 1))
+
+
+def owed_before(cadence: str, today: dt.date) -> dt.date:
+    """Periods ending before this day are past due on `today` (today > period_due(end))."""
+    return today - dt.timedelta(days=GRACE_DAYS.get(cadence, 1))
+
+
+def _clock_q(today: dt.date, prefix: str, *, ahead: int) -> Q:
+    """Cadence items whose next report (R + C, or S + C) is due by today + ahead."""
+    q = Q(pk__in=[])
+    for cadence, days in CADENCE_DAYS.items():
+        if days is None:
+            continue
+        limit = today + dt.timedelta(days=ahead - days)
+        q |= Q(**{f"{prefix}cadence": cadence}) & (
+            Q(**{f"{prefix}last_report_on__lte": limit})
+            | Q(**{f"{prefix}last_report_on__isnull": True, f"{prefix}start_date__lte": limit})
+        )
+    return q
+
+
+def report_due_q(today: dt.date, prefix: str = "", task: str = "task_id") -> Q:
+    """待填报 as a condition (status aside): the next report due within REPORT_AHEAD_DAYS or past,
+    an 应急 day without its report, or a 按时间节点 item before its first report or with a
+    milestone due soon. `task`: the field holding the task's id (milestones belong to tasks)."""
+    n, _ = _params()
+    soon = Milestone.objects.filter(done_on__isnull=True, due_date__lte=today + dt.timedelta(days=n))
+    q = _clock_q(today, prefix, ahead=REPORT_AHEAD_DAYS)
+    q |= Q(**{f"{prefix}cadence": Cadence.MILESTONE}) & (
+        Q(**{f"{prefix}last_report_on__isnull": True}) | Q(**{f"{task}__in": soon.values("task_id")})
+    )
+    return q | Q(**{f"{prefix}emergency_from__lte": today, f"{prefix}emergency_until__gte": today}) & (
+        Q(**{f"{prefix}last_report_on__lt": today}) | Q(**{f"{prefix}last_report_on__isnull": True})
+    )
+
+
+def report_due(
+    *,
+    cadence: str,
+    start_date: dt.date,
+    last_report_on: dt.date | None,
+    today: dt.date,
+    emergency_from: dt.date | None = None,
+    emergency_until: dt.date | None = None,
+    open_milestone_dues=(),
+) -> bool:
+    """The Python twin of report_due_q (`open_milestone_dues`: due dates of the task's open milestones)."""
+    if in_emergency(emergency_from, emergency_until, today) and (
+        last_report_on is None or last_report_on < today
+    ):
+        return True
+    if cadence == Cadence.MILESTONE:
+        n, _ = _params()
+        return last_report_on is None or any(d <= today + dt.timedelta(days=n) for d in open_milestone_dues)
+    days = CADENCE_DAYS.get(cadence)
+    return (
+        days is not None
+        and (last_report_on or start_date) + dt.timedelta(days=days - REPORT_AHEAD_DAYS) <= today
+    )
+
+
+def report_late_q(today: dt.date, prefix: str = "") -> Q:
+    """Rules 5 and 5a as a condition (status aside): the next report is past its day."""
+    return _clock_q(today, prefix, ahead=-1) | emergency_stale_q(today, prefix)
+
+
+def emergency_stale_q(today: dt.date, prefix: str = "") -> Q:
+    """Rule 5a as a condition: inside the 应急 period, past its first day, and no report since
+    yesterday (T − max(R, E1 − 1) > 1  ⇔  E1 < T and R < T − 1, R being the start date when
+    nothing was reported)."""
+    yesterday = today - dt.timedelta(days=1)
+    return Q(
+        **{
+            f"{prefix}emergency_from__lt": today,
+            f"{prefix}emergency_until__gte": today,
+        }
+    ) & (
+        Q(**{f"{prefix}last_report_on__lt": yesterday})
+        | Q(**{f"{prefix}last_report_on__isnull": True, f"{prefix}start_date__lt": yesterday})
+    )
+
+
+def report_late(
+    *,
+    cadence: str,
+    start_date: dt.date,
+    last_report_on: dt.date | None,
+    today: dt.date,
+    emergency_from: dt.date | None = None,
+    emergency_until: dt.date | None = None,
+) -> str:
+    """The Python twin of report_late_q: why the report is late, in words ("" when it is not)."""
+    ref = last_report_on or start_date
+    if in_emergency(emergency_from, emergency_until, today):
+        since = (today - max(ref, emergency_from - dt.timedelta(days=1))).days
+        if since > 1:
+            what = f"已{(today - ref).days}天未报告" if last_report_on else "尚未报告"
+            return f"应急日报期间（{emergency_from:%m-%d}起每日报告）{what}"
+    days = CADENCE_DAYS.get(cadence)
+    if days is not None:
+        since = (today - ref).days
+        if since > days:
+            return f"已{since}天未报告" if last_report_on else f"开始{since}天仍未报告"
+    return ""
+
+
+def in_emergency(emergency_from: dt.date | None, emergency_until: dt.date | None, day: dt.date) -> bool:
+    return emergency_from is not None and emergency_from <= day <= emergency_until
