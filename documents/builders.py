@@ -202,24 +202,8 @@ def bulletin(
     period = campaigns.filter(start_date__lte=period_end, end_date__gte=period_start)
     stats = campaign_statistics(period)
     rows, total = statistics(problems, by="unit", today=today)
-    names = dict(
-        Unit.objects.filter(pk__in=[r.key for r in rows if r.overdue or r.done == r.total]).values_list(
-            "pk", "short_name"
-        )
-    )
-    red = sorted([r for r in rows if r.total and r.done == r.total], key=lambda r: (-r.total, r.label))[:5]
-    black = sorted([r for r in rows if r.overdue], key=lambda r: (-r.overdue, r.label))[:5]
-
-    def short(r):
-        return names.get(r.key) or r.label
-
-    late_units = "、".join(f"{short(r)}（逾期{r.overdue}条）" for r in black)
-    typical = list(
-        problems.filter(overdue_q(today))  # 逾期: open, past the deadline, not reported (docs/rules.md)
-        .select_related("org_unit")
-        .order_by("deadline", "pk")[:3]
-    )
-    table_rows = rollup(rows, issuer)
+    honour_rolls = _honour_rolls(rows)
+    typical = _typical_cases(problems, today)
     body = [
         [
             "p",
@@ -228,53 +212,10 @@ def bulletin(
         ],
         ["h1", "一、总体情况"],
         ["p", f"截至{chinese_date(today)}，各单位{_counts_sentence(total)}。各单位整改情况见下表。"],
-        [
-            "table",
-            [["单位", "应整改", "已整改", "正在整改", "未启动", "逾期", "整改率"]]
-            + [
-                [r.label, r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate]
-                for r in table_rows
-            ]
-            + [
-                [
-                    "合计",
-                    total.total,
-                    total.done,
-                    total.in_progress,
-                    total.not_started,
-                    total.overdue,
-                    total.rate,
-                ]
-            ],
-        ],
-        ["h1", "二、红榜"],
-        [
-            "p",
-            ("以下单位整改任务全部完成，予以通报表扬：" + "、".join(short(r) for r in red) + "。")
-            if red
-            else "本期无整改任务全部完成的单位。",
-        ],
-        ["h1", "三、黑榜"],
-        [
-            "p",
-            f"以下单位存在逾期未整改问题，予以通报批评：{late_units}。"
-            if black
-            else "本期无逾期未整改问题的单位。",
-        ],
+        ["table", _stat_table("单位", rollup(rows, issuer), total)],
+        *honour_rolls,
         ["h1", "四、典型问题"],
-    ]
-    if typical:
-        for i, p in enumerate(typical, start=1):
-            body.append(
-                [
-                    "p",
-                    f"{i}. {p.org_unit.display_name}：{p.description.strip().rstrip('。；;.')}"
-                    f"（整改时限{chinese_date(p.deadline)}，逾期{(today - p.deadline).days}天）。",
-                ]
-            )
-    else:
-        body.append(["p", "本期无逾期的典型问题。"])
-    body += [
+        *typical,
         ["h1", "五、工作要求"],
         [
             "p",
@@ -295,6 +236,71 @@ def bulletin(
             "campaigns": [stats.rounds, stats.units_checked, stats.key_sites, stats.problems, stats.letters],
         },
     )
+
+
+def _stat_cells(r) -> list:
+    return [r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate]
+
+
+def _stat_table(first_column: str, rows: list[StatRow], total: StatRow | None = None) -> list[list]:
+    """A statistics table: one row per unit (or category), then 合计 when `total` is given."""
+    table = [[first_column, "应整改", "已整改", "正在整改", "未启动", "逾期", "整改率"]]
+    table += [[r.label, *_stat_cells(r)] for r in rows]
+    if total is not None:
+        table.append(["合计", *_stat_cells(total)])
+    return table
+
+
+def _honour_rolls(rows: list[StatRow]) -> list[list]:
+    """二、红榜 (every problem done, the most problems first) and 三、黑榜 (the most overdue first):
+    five units each, named by their short names."""
+    names = dict(
+        Unit.objects.filter(pk__in=[r.key for r in rows if r.overdue or r.done == r.total]).values_list(
+            "pk", "short_name"
+        )
+    )
+    red = sorted([r for r in rows if r.total and r.done == r.total], key=lambda r: (-r.total, r.label))[:5]
+    black = sorted([r for r in rows if r.overdue], key=lambda r: (-r.overdue, r.label))[:5]
+
+    def short(r):
+        return names.get(r.key) or r.label
+
+    late_units = "、".join(f"{short(r)}（逾期{r.overdue}条）" for r in black)
+    return [
+        ["h1", "二、红榜"],
+        [
+            "p",
+            ("以下单位整改任务全部完成，予以通报表扬：" + "、".join(short(r) for r in red) + "。")
+            if red
+            else "本期无整改任务全部完成的单位。",
+        ],
+        ["h1", "三、黑榜"],
+        [
+            "p",
+            f"以下单位存在逾期未整改问题，予以通报批评：{late_units}。"
+            if black
+            else "本期无逾期未整改问题的单位。",
+        ],
+    ]
+
+
+def _typical_cases(problems, today: dt.date) -> list[list]:
+    """四、典型问题: the three longest overdue problems, or a sentence that there is none."""
+    typical = list(
+        problems.filter(overdue_q(today))  # 逾期: open, past the deadline, not reported (docs/rules.md)
+        .select_related("org_unit")
+        .order_by("deadline", "pk")[:3]
+    )
+    if not typical:
+        return [["p", "本期无逾期的典型问题。"]]
+    return [
+        [
+            "p",
+            f"{i}. {p.org_unit.display_name}：{p.description.strip().rstrip('。；;.')}"
+            f"（整改时限{chinese_date(p.deadline)}，逾期{(today - p.deadline).days}天）。",
+        ]
+        for i, p in enumerate(typical, start=1)
+    ]
 
 
 def _bulletin_addressee(issuer: Unit) -> str:
@@ -324,54 +330,16 @@ def rectification_report(
         by_unit = rollup(by_unit, root)
     else:
         _short_labels(by_unit)
-    open_items = list(
-        problems.exclude(status=ProblemStatus.CLOSED)
-        .select_related("org_unit")
-        .order_by("deadline", "pk")[:20]
-    )
-    n_open = total.total - total.done
-    stat_header = ["应整改", "已整改", "正在整改", "未启动", "逾期", "整改率"]
-
-    def stat_cells(r):
-        return [r.total, r.done, r.in_progress, r.not_started, r.overdue, r.rate]
-
     body = [
         ["p", f"按照有关要求，现将{subject}整改工作情况报告如下。"],
         ["h1", "一、整改总体情况"],
         ["p", f"截至{chinese_date(today)}，{_counts_sentence(total)}。"],
         ["h2", "（一）分单位情况"],
-        [
-            "table",
-            [["单位", *stat_header]]
-            + [[r.label, *stat_cells(r)] for r in by_unit]
-            + [["合计", *stat_cells(total)]],
-        ],
+        ["table", _stat_table("单位", by_unit, total)],
         ["h2", "（二）分类别情况"],
-        ["table", [["问题类别", *stat_header]] + [[r.label, *stat_cells(r)] for r in by_cat]],
+        ["table", _stat_table("问题类别", by_cat)],
         ["h1", "二、尚未完成整改的问题"],
-    ]
-    if open_items:
-        if n_open > len(open_items):
-            body.append(["p", f"尚未完成整改的问题共{n_open}个，按整改时限先后列出前{len(open_items)}个。"])
-        body.append(
-            [
-                "table",
-                [["序号", "单位", "问题", "整改时限", "状态"]]
-                + [
-                    [
-                        i,
-                        p.org_unit.display_name,
-                        p.description,
-                        chinese_date(p.deadline),
-                        p.get_status_display(),
-                    ]
-                    for i, p in enumerate(open_items, start=1)
-                ],
-            ]
-        )
-    else:
-        body.append(["p", "所有问题均已整改销号。"])
-    body += [
+        *_open_problems(problems, total.total - total.done),
         ["h1", "三、下一步工作"],
         [
             "p",
@@ -385,3 +353,25 @@ def rectification_report(
         data_as_of=_stamp(problems),
         params={"totals": [total.total, total.done, total.in_progress, total.not_started, total.overdue]},
     )
+
+
+def _open_problems(problems, n_open: int) -> list[list]:
+    """The first 20 problems not yet closed, by deadline (with how many there are in all when
+    that is more), or a sentence that every problem is closed."""
+    open_items = list(
+        problems.exclude(status=ProblemStatus.CLOSED)
+        .select_related("org_unit")
+        .order_by("deadline", "pk")[:20]
+    )
+    if not open_items:
+        return [["p", "所有问题均已整改销号。"]]
+    blocks = []
+    if n_open > len(open_items):
+        blocks.append(["p", f"尚未完成整改的问题共{n_open}个，按整改时限先后列出前{len(open_items)}个。"])
+    rows = [["序号", "单位", "问题", "整改时限", "状态"]]
+    rows += [
+        [i, p.org_unit.display_name, p.description, chinese_date(p.deadline), p.get_status_display()]
+        for i, p in enumerate(open_items, start=1)
+    ]
+    blocks.append(["table", rows])
+    return blocks
