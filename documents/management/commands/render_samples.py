@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core import clock, gbt9704
+from core.scoping import subtree_q
 from documents import builders
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import to_spec
@@ -26,6 +27,7 @@ from org.choices import UnitKind
 from org.models import Unit
 from rectification.choices import ProblemStatus
 from rectification.models import Problem
+from supervision.models import Campaign
 
 FILES = {
     DocumentKind.ASSIGNMENT_LETTER: "交办函.docx",
@@ -74,71 +76,83 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"已生成{len(docs)}份公文样张：{out.resolve()}"))
 
     def build(self, issuer: Unit) -> dict[str, IssuedDocument]:
-        today = clock.today()
         note = "联系人：督查室，电话：0000-12345678"
         problems = Problem.objects.all()
-        open_ = problems.exclude(status=ProblemStatus.CLOSED)
-        docs = {}
+        return {
+            DocumentKind.ASSIGNMENT_LETTER: unsaved(
+                DocumentKind.ASSIGNMENT_LETTER, issuer, _assignment_letter(issuer, problems), note=note
+            ),
+            DocumentKind.SUPERVISION_ORDER: unsaved(
+                DocumentKind.SUPERVISION_ORDER, issuer, _supervision_order(issuer, problems), note=note
+            ),
+            DocumentKind.BULLETIN: unsaved(
+                DocumentKind.BULLETIN,
+                issuer,
+                _bulletin(issuer, problems),
+                cc=["省委督查室", "省政府督查室"],
+                note=note,
+            ),
+            DocumentKind.RECTIFICATION_REPORT: unsaved(
+                DocumentKind.RECTIFICATION_REPORT,
+                issuer,
+                _report(issuer, problems),
+                cc=["驻委纪检监察组"],
+                note=note,
+            ),
+        }
 
-        # 交办函: the unit with the most open problems of one campaign
-        top = (
-            open_.filter(campaign__isnull=False)
-            .values("org_unit", "campaign")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "org_unit", "campaign")
-            .first()
-        )
-        if top:
-            recipient = Unit.objects.get(pk=top["org_unit"])
-            chosen = open_.filter(org_unit=recipient, campaign=top["campaign"])
-            campaign = chosen.first().campaign
-        else:
-            first = open_.order_by("org_unit").first() or problems.first()
-            recipient, campaign = first.org_unit, None
-            chosen = problems.filter(org_unit=recipient)
-        draft = builders.assignment_letter(
-            issuer=issuer, recipient=recipient, problems=chosen, campaign=campaign
-        )
-        docs[DocumentKind.ASSIGNMENT_LETTER] = unsaved(
-            DocumentKind.ASSIGNMENT_LETTER, issuer, draft, note=note
-        )
 
-        # 督办单: the most overdue open problem
-        problem = open_.filter(deadline__lt=today).order_by("deadline", "pk").first() or open_.first()
-        if problem is None:
-            problem = problems.first()
-        draft = builders.supervision_order(issuer=issuer, problem=problem)
-        docs[DocumentKind.SUPERVISION_ORDER] = unsaved(
-            DocumentKind.SUPERVISION_ORDER, issuer, draft, note=note
-        )
+def _assignment_letter(issuer: Unit, problems) -> builders.Draft:
+    """交办函: the unit with the most open problems of one campaign."""
+    open_ = problems.exclude(status=ProblemStatus.CLOSED)
+    top = (
+        open_.filter(campaign__isnull=False)
+        .values("org_unit", "campaign")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "org_unit", "campaign")
+        .first()
+    )
+    if top:
+        recipient = Unit.objects.get(pk=top["org_unit"])
+        chosen = open_.filter(org_unit=recipient, campaign=top["campaign"])
+        campaign = chosen.first().campaign
+    else:
+        first = open_.order_by("org_unit").first() or problems.first()
+        recipient, campaign = first.org_unit, None
+        chosen = problems.filter(org_unit=recipient)
+    return builders.assignment_letter(issuer=issuer, recipient=recipient, problems=chosen, campaign=campaign)
 
-        # 督查通报: the last three months, the whole province
-        from supervision.models import Campaign
 
-        start = (today.replace(day=1) - dt.timedelta(days=62)).replace(day=1)
-        draft = builders.bulletin(
-            issuer=issuer,
-            problems=problems,
-            campaigns=Campaign.objects.all(),
-            period_start=start,
-            period_end=today,
-        )
-        docs[DocumentKind.BULLETIN] = unsaved(
-            DocumentKind.BULLETIN, issuer, draft, cc=["省委督查室", "省政府督查室"], note=note
-        )
+def _supervision_order(issuer: Unit, problems) -> builders.Draft:
+    """督办单: the most overdue open problem."""
+    open_ = problems.exclude(status=ProblemStatus.CLOSED)
+    problem = open_.filter(deadline__lt=clock.today()).order_by("deadline", "pk").first() or open_.first()
+    if problem is None:
+        problem = problems.first()
+    return builders.supervision_order(issuer=issuer, problem=problem)
 
-        # 整改情况报告: the campaign with the most problems, or the first city
-        busiest = Campaign.objects.annotate(n=Count("problems")).filter(n__gt=0).order_by("-n", "pk").first()
-        if busiest is not None:
-            subject, qs, root = f"{busiest.theme}发现问题", problems.filter(campaign=busiest), None
-        else:
-            root = Unit.objects.filter(kind=UnitKind.CITY).order_by("path").first() or issuer
-            qs = problems.filter(org_unit__in=Unit.objects.subtree_of(root))
-            subject = f"{root.display_name}问题"
-        draft = builders.rectification_report(
-            issuer=issuer, problems=qs, subject=subject, addressee="委党组", root=root
-        )
-        docs[DocumentKind.RECTIFICATION_REPORT] = unsaved(
-            DocumentKind.RECTIFICATION_REPORT, issuer, draft, cc=["驻委纪检监察组"], note=note
-        )
-        return docs
+
+def _bulletin(issuer: Unit, problems) -> builders.Draft:
+    """督查通报: the last three months, the whole province."""
+    today = clock.today()
+    start = (today.replace(day=1) - dt.timedelta(days=62)).replace(day=1)
+    return builders.bulletin(
+        issuer=issuer,
+        problems=problems,
+        campaigns=Campaign.objects.all(),
+        period_start=start,
+        period_end=today,
+    )
+
+
+def _report(issuer: Unit, problems) -> builders.Draft:
+    """整改情况报告: the campaign with the most problems, or the first city."""
+    busiest = Campaign.objects.annotate(n=Count("problems")).filter(n__gt=0).order_by("-n", "pk").first()
+    if busiest is not None:
+        subject, qs, root = f"{busiest.theme}发现问题", problems.filter(campaign=busiest), None
+    else:
+        root = Unit.objects.filter(kind=UnitKind.CITY).order_by("path").first() or issuer
+        subject, qs = f"{root.display_name}问题", problems.filter(subtree_q(root, "org_unit"))
+    return builders.rectification_report(
+        issuer=issuer, problems=qs, subject=subject, addressee="委党组", root=root
+    )
