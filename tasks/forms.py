@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
+from core import scoping
 from core.validators import sane_date
 from org.forms import ExcelImportForm, SearchableUnits, acting_unit_field
-from tasks.models import Directive
+from org.models import Unit
+from tasks.choices import Cadence, ReviewConclusion, ReviewMeetingKind, TaskLevel
+from tasks.filters import TaskFilterSet
+from tasks.models import Directive, Indicator, TaskCategory
+from tasks.selectors import nameable_users
 
 # --- ledger: saved filters, import, directives (R-TSK-7, R-DEC-1) ----------------------------------
 
@@ -19,8 +28,6 @@ class SavedFilterForm(forms.Form):
 
     def clean_query(self):
         """Keep only the ledger's own parameters (never a page number)."""
-        from tasks.filters import TaskFilterSet
-
         allowed = set(TaskFilterSet.base_filters) - {"page"}
         raw = QueryDict(self.cleaned_data.get("query") or "")
         clean = QueryDict(mutable=True)
@@ -127,15 +134,11 @@ class PersonsField(forms.CharField):
         return value
 
     def clean(self, value):
-        import re
-
         value = super().clean(value)
         return [t for t in re.split(r"[,，、;；\s]+", value or "") if t]
 
     @staticmethod
     def resolve(tokens, users):
-        from django.db.models import Q
-
         found, missing, ambiguous = [], [], []
         for token in tokens:
             matches = list(users.filter(Q(username__iexact=token) | Q(full_name=token))[:2])
@@ -202,31 +205,9 @@ class TaskForm(StyledForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, org_units=(), instance=None, **kwargs):
-        from core import scoping
-        from org.models import Unit
-        from tasks.choices import Cadence, TaskLevel
-        from tasks.models import TaskCategory
-
         self.instance = instance
         if instance is not None and not kwargs.get("initial"):
-            kwargs["initial"] = {
-                "org_unit": instance.org_unit_id,
-                "title": instance.title,
-                "category": instance.category_id,
-                "level": instance.level,
-                "directive": instance.directive_id,
-                "lead_unit": instance.lead_unit_id,
-                "co_units": [u.pk for u in instance.co_units.all()],
-                "responsible_persons": list(instance.responsible_persons.all()),
-                "start_date": instance.start_date,
-                "due_date": instance.due_date,
-                "due_in_workdays": instance.due_in_workdays,
-                "cadence": instance.cadence,
-                "goals": instance.goals,
-                "description": instance.description,
-                "weight": instance.weight,
-                "version": instance.version,
-            }
+            kwargs["initial"] = self._initial(instance)
         super().__init__(*args, **kwargs)
         f = self.fields
         if instance is None:
@@ -237,6 +218,35 @@ class TaskForm(StyledForm):
             del f["org_unit"]
             if instance.parent_id is None:
                 del f["weight"]
+        self._set_choices(user, instance)
+        self._set_messages_and_widgets()
+
+    @staticmethod
+    def _initial(instance) -> dict:
+        """The edit form's values: the task as stored, with the version seen (R-NF-5)."""
+        return {
+            "org_unit": instance.org_unit_id,
+            "title": instance.title,
+            "category": instance.category_id,
+            "level": instance.level,
+            "directive": instance.directive_id,
+            "lead_unit": instance.lead_unit_id,
+            "co_units": [u.pk for u in instance.co_units.all()],
+            "responsible_persons": list(instance.responsible_persons.all()),
+            "start_date": instance.start_date,
+            "due_date": instance.due_date,
+            "due_in_workdays": instance.due_in_workdays,
+            "cadence": instance.cadence,
+            "goals": instance.goals,
+            "description": instance.description,
+            "weight": instance.weight,
+            "version": instance.version,
+        }
+
+    def _set_choices(self, user, instance) -> None:
+        """Categories, levels, cadences, the directives the user sees, and the lead units: the
+        parent task's subtree for a sub-task, else the units where the user may create tasks."""
+        f = self.fields
         f["category"].queryset = TaskCategory.objects.filter(is_active=True)
         f["level"].choices = TaskLevel.choices
         f["cadence"].choices = Cadence.choices
@@ -248,11 +258,12 @@ class TaskForm(StyledForm):
             lead_qs = Unit.objects.filter(scoping.units_q(user, "tasks.add_task"))
         f["lead_unit"].queryset = lead_qs.filter(is_active=True).order_by("path")
         f["co_units"].queryset = Unit.objects.filter(is_active=True).order_by("path")
-        self.instance = instance
+
+    def _set_messages_and_widgets(self) -> None:
+        """Chinese messages, and the HTMX preview of a due date counted in workdays."""
+        f = self.fields
         for name in ("level", "cadence"):
             f[name].error_messages["required"] = f"请选择{f[name].label}"
-        from django.urls import reverse
-
         compute = {
             "hx-get": reverse("tasks:workday_compute"),
             "hx-include": "[name=start_date],[name=due_in_workdays]",
@@ -281,8 +292,6 @@ class TaskForm(StyledForm):
         return data
 
     def _nameable_users(self, data):
-        from tasks.selectors import nameable_users
-
         org_unit = data.get("org_unit") or (self.instance.org_unit if self.instance else None)
         return nameable_users([org_unit, data.get("lead_unit"), *(data.get("co_units") or [])])
 
@@ -303,8 +312,6 @@ class PartyReviewForm(StyledForm):
     notes = _text("审议意见", required=False, rows=3)
 
     def __init__(self, *args, **kwargs):
-        from tasks.choices import ReviewConclusion, ReviewMeetingKind
-
         super().__init__(*args, **kwargs)
         self.fields["meeting_kind"].choices = ReviewMeetingKind.choices
         self.fields["conclusion"].choices = ReviewConclusion.choices
@@ -353,8 +360,6 @@ class DecomposeForm(StyledForm):
     assign = forms.BooleanField(label="立即交办子任务", required=False, initial=True)
 
     def __init__(self, *args, units=(), **kwargs):
-        from org.models import Unit
-
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         self.fields["org_unit"].choices = [(u.pk, u.name) for u in units]
@@ -479,8 +484,6 @@ class IndicatorForm(StyledForm):
     current = forms.DecimalField(label="当前值", max_digits=14, decimal_places=2, required=False)
 
     def __init__(self, *args, **kwargs):
-        from tasks.models import Indicator
-
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = Indicator.Direction.choices
         for name in ("target", "baseline", "current"):
