@@ -14,6 +14,7 @@ import io
 from collections import defaultdict
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
@@ -70,7 +71,8 @@ class Province:
         }
         self.milestone_soon = set(
             Milestone.objects.filter(
-                done_on__isnull=True, due_date__lte=today + dt.timedelta(days=7)
+                done_on__isnull=True,
+                due_date__lte=today + dt.timedelta(days=settings.DUBAN_LIGHT_DUE_SOON_DAYS),
             ).values_list("task_id", flat=True)
         )
 
@@ -86,7 +88,7 @@ class Province:
         return [a for a in self.assignments if scoping.obj_in_scope(user, perm, a)]
 
     def report_due(self, a) -> bool:
-        """dashboards.selectors.report_due_q, evaluated in Python."""
+        """tasks.lights.report_due_q (the 工作台's 待填报), written out again in Python."""
         today, last = self.today, a.last_report_on
         if a.emergency_from and a.emergency_from <= today <= a.emergency_until:
             if last is None or last < today:

@@ -11,7 +11,7 @@ from core.testing import make_task
 from notifications.services import notify
 from reporting import services as rsvc
 from tasks import services
-from tasks.models import Assignment
+from tasks.models import Assignment, Milestone
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,19 @@ def test_workbench_constant_queries(org, login, rows, django_assert_num_queries)
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("overdue", "extensions", "my_red"))
+
+
+def test_milestone_report_due_follows_the_due_soon_setting(org, login, settings):
+    """待填报 for 按时间节点: a milestone due within N days (DUBAN_LIGHT_DUE_SOON_DAYS, the report
+    clock in tasks.lights), not a number of its own."""
+    clerk = org.user("county_a_clerk")
+    t = make_task(org, title="按节点报告", lead="county_a", days=60, start_offset=-5, cadence="milestone")
+    a = Assignment.objects.get(task=t)
+    services.assignment_sign(actor=clerk, assignment=a)
+    rsvc.report_submit(actor=clerk, assignment=a, progress=10, work_done="推进")
+    Milestone.objects.create(task=t, title="节点一", due_date=clock.today() + dt.timedelta(days=10))
+    c = login(clerk)
+    settings.DUBAN_LIGHT_DUE_SOON_DAYS = 7
+    assert t.code not in codes(sections(c.get(reverse("dashboards:workbench")))["to_report"])
+    settings.DUBAN_LIGHT_DUE_SOON_DAYS = 10
+    assert t.code in codes(sections(c.get(reverse("dashboards:workbench")))["to_report"])
