@@ -1,6 +1,7 @@
 """Portable database expressions (SQLite and PostgreSQL)."""
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 
 
 class DaysBetween(models.Func):
@@ -42,3 +43,26 @@ def analyze(using: str = "default") -> None:
 
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def first_of_union(querysets, order: tuple[str, ...], limit: int) -> tuple[list, int]:
+    """(first column of the first `limit` rows, number of all rows) of the UNION of `querysets`
+    in `order` (field names ending with "id"), in one query. Each queryset is filtered already
+    (scope, conditions); it is read as `values_list("pk", *order without "id")`. The ORM cannot put
+    a window (COUNT(*) OVER ()) over a UNION, so the compiled UNION is wrapped; each branch stays
+    one range of its own index — never an OR across the table, nor a join of the union back to it.
+    """
+    columns = [f for f in order if f != "id"]
+    first, *rest = [q.order_by().values_list("pk", *columns) for q in querysets]
+    union = first.union(*rest) if rest else first
+    try:
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+    except EmptyResultSet:  # every branch is empty by construction (e.g. no units)
+        return [], 0
+    positions = ", ".join(str(i) for i in range(2, len(columns) + 2))
+    with connections[union.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.*, COUNT(*) OVER () FROM ({sql}) u ORDER BY {positions}, 1 LIMIT %s", (*params, limit)
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)

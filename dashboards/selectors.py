@@ -11,11 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from core import scoping
+from core.db import first_of_union
 from notifications.selectors import recent_for
 from org.models import Unit
 from reporting.models import ProgressReport
@@ -84,24 +83,8 @@ def _first(section: Section, qs, order: tuple[str, ...]) -> Section:
 def _first_of(section: Section, branches: list, order: tuple[str, ...]) -> Section:
     """The same for a list whose rows come from several branches (the scope's unit fields, or
     the kinds of "mine"), each a queryset already filtered by the list's conditions: one query
-    over the UNION of the branches (ids of the first rows and the window COUNT of all), each
-    branch one range of its own index — never an OR across the table, nor a join of the union
-    back to it. The ORM cannot put a window over a UNION, so the compiled UNION is wrapped."""
-    columns = [f for f in order if f != "id"]
-    union = scoping.union_of([b.order_by().values_list("pk", *columns) for b in branches])
-    section.ids, section.total = [], 0
-    try:
-        sql, params = union.query.get_compiler(using=union.db).as_sql()
-    except EmptyResultSet:  # every branch is empty by construction (e.g. no units)
-        return section
-    positions = ", ".join(str(i) for i in range(2, len(columns) + 2))
-    with connections[union.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.*, COUNT(*) OVER () FROM ({sql}) u ORDER BY {positions}, 1 LIMIT %s", (*params, LIMIT)
-        )
-        first = cursor.fetchall()
-    section.ids = [row[0] for row in first]
-    section.total = first[0][-1] if first else 0
+    over the UNION of the branches (core.db.first_of_union)."""
+    section.ids, section.total = first_of_union(branches, order, LIMIT)
     return section
 
 
