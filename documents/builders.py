@@ -14,10 +14,14 @@ from django.db.models import Max
 
 from core import clock
 from core.gbt9704 import chinese_date
+from org.choices import UnitKind
 from org.models import PATH_WIDTH, Unit
 from rectification.choices import ProblemStatus
+from rectification.lights import days_overdue, overdue_q
 from rectification.models import Problem, ProblemEvent
-from rectification.selectors import StatRow, overdue_q, statistics
+from rectification.selectors import StatRow, statistics
+from supervision.models import Draw
+from supervision.selectors import campaign_statistics
 from tasks import workdays
 
 CN_NUM = "一二三四五六七八九十"
@@ -49,8 +53,6 @@ def _stamp(problems) -> dt.datetime:
 
 
 def _campaign_stamp(campaigns) -> dt.datetime | None:
-    from supervision.models import Draw
-
     return Draw.objects.filter(campaign__in=campaigns.values("pk")).aggregate(m=Max("drawn_at"))["m"]
 
 
@@ -102,7 +104,7 @@ def assignment_letter(*, issuer: Unit, recipient: Unit, problems, campaign=None)
 def supervision_order(*, issuer: Unit, problem: Problem, today: dt.date | None = None) -> Draft:
     """督办单 for an overdue problem: the ladder's third step (R-WRN-2)."""
     today = today or clock.today()
-    overdue = (today - problem.deadline).days
+    overdue = days_overdue(problem, today)
     reply_by = workdays.add_workdays(today, 5)
     body = [
         [
@@ -196,8 +198,6 @@ def bulletin(
 
     The totals are `rectification.selectors.statistics` of `problems` — the numbers of the
     statistics page over the same problems; the table sums them to the issuer's subordinates."""
-    from supervision.selectors import campaign_statistics
-
     today = today or clock.today()
     period = campaigns.filter(start_date__lte=period_end, end_date__gte=period_start)
     stats = campaign_statistics(period)
@@ -297,15 +297,13 @@ def _typical_cases(problems, today: dt.date) -> list[list]:
         [
             "p",
             f"{i}. {p.org_unit.display_name}：{p.description.strip().rstrip('。；;.')}"
-            f"（整改时限{chinese_date(p.deadline)}，逾期{(today - p.deadline).days}天）。",
+            f"（整改时限{chinese_date(p.deadline)}，逾期{days_overdue(p, today)}天）。",
         ]
         for i, p in enumerate(typical, start=1)
     ]
 
 
 def _bulletin_addressee(issuer: Unit) -> str:
-    from org.choices import UnitKind
-
     if issuer.kind == UnitKind.PROVINCE:
         return "各市卫生健康委，委机关各处室，委直属各单位"
     if issuer.kind == UnitKind.CITY:

@@ -14,8 +14,12 @@ from django.shortcuts import get_object_or_404
 
 from core import scoping
 from documents.models import DocumentKind, IssuedDocument
+from documents.services import to_spec
 from org.choices import UnitKind
 from org.models import Unit
+from rectification.choices import ProblemStatus
+from rectification.models import Problem
+from supervision.models import Campaign
 
 VIEW = "documents.view_issueddocument"
 ADD = "documents.add_issueddocument"
@@ -79,8 +83,6 @@ def document_detail(user, pk: int) -> IssuedDocument:
 
 
 def preview(doc: IssuedDocument) -> Preview:
-    from documents.services import to_spec
-
     spec = to_spec(doc)
     blocks = []
     for b in spec.body:
@@ -101,8 +103,6 @@ def preview(doc: IssuedDocument) -> Preview:
 
 def linked_problems(user, doc: IssuedDocument, limit: int = 50):
     """The problems of a document that the viewer may open (the others are only counted)."""
-    from rectification.models import Problem
-
     qs = doc.problems.all()
     visible = Problem.objects.visible_to(user, PROBLEM_VIEW).filter(pk__in=qs.values("pk"))
     return list(visible.select_related("org_unit").order_by("deadline", "pk")[:limit]), qs.count()
@@ -112,14 +112,10 @@ def linked_problems(user, doc: IssuedDocument, limit: int = 50):
 
 
 def problems_for(user):
-    from rectification.models import Problem
-
     return Problem.objects.visible_to(user, PROBLEM_VIEW)
 
 
 def campaigns_for(user):
-    from supervision.models import Campaign
-
     return Campaign.objects.visible_to(user, "supervision.view_campaign")
 
 
@@ -135,8 +131,6 @@ def _in_letter():
 
 def letter_candidates(user, issuer: Unit, recipient: Unit | None = None, campaign=None):
     """Open problems the user may see, in the issuer's subtree, not yet in an issued 交办函."""
-    from rectification.choices import ProblemStatus
-
     qs = (
         problems_for(user)
         .exclude(status=ProblemStatus.CLOSED)

@@ -20,6 +20,9 @@ from core.services import require
 from documents.builders import Draft
 from documents.models import LETTER_FORMAT_KINDS, DocumentKind, IssuedDocument
 from org.models import Unit, User
+from rectification.choices import ProblemEventKind, ProblemStatus
+from rectification.lights import is_overdue
+from rectification.models import ProblemEvent
 
 HEADING_PATTERNS = [
     ("h1", re.compile(r"^[一二三四五六七八九十]+、")),
@@ -120,14 +123,13 @@ def document_draft(
 
 
 def check_order(problem, today) -> None:
-    """督办单 is the ladder's step for an open problem past its deadline (R-WRN-2)."""
-    from rectification.choices import ProblemStatus
-
+    """督办单 is the ladder's step for an overdue problem (红, rectification.lights.is_overdue),
+    R-WRN-2; the reason in words when it is not one."""
     if problem.status == ProblemStatus.CLOSED:
         raise ValidationError("该问题已销号，无需督办")
     if problem.status == ProblemStatus.RECTIFIED:  # its clock stopped on the report day (rules.md)
         raise ValidationError("整改单位已报告整改完成，待验收，无需督办")
-    if problem.deadline >= today:
+    if not is_overdue(problem, today):
         raise ValidationError("该问题尚未逾期，督办单用于逾期未完成整改的问题")
 
 
@@ -256,9 +258,6 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     doc.status = IssuedDocument.Status.ISSUED
     doc.save()
     if doc.kind in (DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER):
-        from rectification.choices import ProblemEventKind
-        from rectification.models import ProblemEvent
-
         kind = (
             ProblemEventKind.LETTER
             if doc.kind == DocumentKind.ASSIGNMENT_LETTER

@@ -24,6 +24,7 @@ from core.views import (
 )
 from documents import builders, exports, forms, selectors, services
 from documents.models import DocumentKind, IssuedDocument
+from rectification.lights import days_overdue
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -354,7 +355,7 @@ class OrderCreateView(SubmitOnceMixin, _DraftMixin, View):
                 "form": form,
                 "blocked": blocked,
                 "today": today,
-                "overdue_days": (today - problem.deadline).days,
+                "overdue_days": days_overdue(problem, today),
             },
             status=status,
         )

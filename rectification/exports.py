@@ -17,6 +17,7 @@ from audit.excel import audited_export
 from audit.services import record
 from core import clock, excel, gbt9704
 from rectification import selectors
+from rectification.lights import days_overdue
 
 COLUMNS = (
     excel.Column("编号", 15),
@@ -103,8 +104,8 @@ def problem_list_document(*, issuer_name: str, subject: str, problems: list, tod
     for i, p in enumerate(problems, start=1):
         counts[p.status] = counts.get(p.status, 0) + 1
         state = p.get_status_display()
-        if p.status != "closed" and p.deadline < today:
-            state += f"（逾期{(today - p.deadline).days}天）"
+        if late := days_overdue(p, today):  # 逾期 as the red light has it (a reported item is not)
+            state += f"（逾期{late}天）"
         rows.append(
             [
                 str(i),

@@ -15,9 +15,10 @@ from django.db.models import Q
 from core import clock, scoping
 from core.views import PAGE_SIZES
 from org.models import Unit
-from rectification import selectors
+from rectification import lights, selectors
 from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
 from rectification.models import Problem, ProblemCategory
+from supervision.models import Campaign
 from tasks.choices import Light
 from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS, _style
 
@@ -139,8 +140,6 @@ class ProblemFilterSet(django_filters.FilterSet):
         self.counts_queryset = None
         self.today = today or clock.today()
         # the scoped choice sets validate a value that was sent; without one, skip their queries
-        from supervision.models import Campaign
-
         for name, empty in (
             ("unit", Unit.objects.none()),
             ("org_unit", Unit.objects.none()),
@@ -175,16 +174,16 @@ class ProblemFilterSet(django_filters.FilterSet):
     def filter_light(self, queryset, name, value: str):
         light = LIGHT_SLUGS[value]
         if light == Light.DONE:
-            return queryset.filter(selectors.DONE)
+            return queryset.filter(lights.DONE)
         if light == Light.RED:  # plain range condition on deadline, no CASE over every row
-            return queryset.filter(selectors.overdue_q(self.today))
+            return queryset.filter(lights.overdue_q(self.today))
         return queryset.filter(light=int(light))
 
     def filter_escalation(self, queryset, name, value: str):
         return queryset.filter(escalation=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(selectors.overdue_q(self.today)) if value else queryset
+        return queryset.filter(lights.overdue_q(self.today)) if value else queryset
 
     def filter_regressions(self, queryset, name, value):
         return queryset.filter(regressions__gt=0) if value else queryset

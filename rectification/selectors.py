@@ -6,18 +6,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from core import scoping
 from org.models import Unit
+from rectification import rules
 from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
+from rectification.lights import DONE, light_annotation, light_of, overdue_q
 from rectification.models import Problem, ProblemCategory, ReCheck
-from tasks.choices import Light
-from tasks.lights import LightResult, deadline_light_expression, for_deadline
+from supervision.models import Campaign, InspectionRecord
+from tasks.lights import LightResult
 
-DONE = Q(status=ProblemStatus.CLOSED)
 IN_PROGRESS = Q(status__in=[ProblemStatus.IN_PROGRESS, ProblemStatus.RECTIFIED])
 NOT_STARTED = Q(status=ProblemStatus.PENDING)
 
@@ -46,38 +47,6 @@ def problem_ledger(user, today: dt.date, perm: str = "rectification.view_problem
         .defer(*LEDGER_DEFERRED)
         .annotate(light=light_annotation(today))
     )
-
-
-# 已整改(待验收) with its report date: the rectifying unit's clock stopped on that day (docs/rules.md §1)
-REPORTED = Q(status=ProblemStatus.RECTIFIED, rectified_on__isnull=False)
-REPORTED_IN_TIME = REPORTED & Q(rectified_on__lte=F("deadline"))
-
-
-def light_annotation(today: dt.date):
-    """The problem light as a database expression: 已销号 → 已办结; reported (已整改待验收) by the
-    deadline → 绿, after it → 黄 (the clock stopped on the report day); otherwise the deadline
-    rule of tasks.lights (past due → 红, due within N days → 黄, else 绿). `light_of` is its twin."""
-    return Case(
-        When(REPORTED_IN_TIME, then=Value(Light.GREEN.value)),
-        When(REPORTED, then=Value(Light.YELLOW.value)),
-        default=deadline_light_expression(today, done=DONE, due_field="deadline"),
-        output_field=IntegerField(),
-    )
-
-
-def light_of(problem, today: dt.date) -> LightResult:
-    """The same rule in Python, with the reason in words (R-WRN-1)."""
-    if problem.status == ProblemStatus.RECTIFIED and problem.rectified_on is not None:
-        late = (problem.rectified_on - problem.deadline).days
-        if late <= 0:
-            return LightResult(Light.GREEN, "绿：按期报告整改完成，待验收")
-        return LightResult(Light.YELLOW, f"黄：逾期{late}天报告整改完成，待验收")
-    return for_deadline(done=problem.status == ProblemStatus.CLOSED, due=problem.deadline, today=today)
-
-
-def overdue_q(today: dt.date) -> Q:
-    """Overdue (红, and 逾期 in the statistics): open, past the deadline, not yet reported."""
-    return Q(deadline__lt=today) & ~DONE & ~REPORTED
 
 
 @dataclass
@@ -178,8 +147,6 @@ def with_light_reasons(rows, today: dt.date) -> list:
 
 def campaign_options(user):
     """Campaigns the user may pick in the filters: those of problems the user may see."""
-    from supervision.models import Campaign
-
     if user is None or not user.is_authenticated:
         return Campaign.objects.none()
     # DISTINCT over the problems that have a campaign, read from the (campaign, unit, unit) index
@@ -219,21 +186,52 @@ class ProblemDetail:
     rechecks: list
     escalations: list
     ladder: list
-    documents: list
     campaign_visible: bool
     record_visible: bool
     actions: dict = field(default_factory=dict)
     blocked: dict = field(default_factory=dict)
 
 
+def escalation_ladder(problem: Problem, escalations) -> list[LadderStep]:
+    """The five steps of R-WRN-2 with the day each is due (rules.ESCALATION_DAYS) and the step taken."""
+    taken = {e.level: e for e in escalations}
+    return [
+        LadderStep(
+            level=int(level),
+            label=EscalationLevel(level).label,
+            days=max(days, 1),
+            planned_on=problem.deadline + dt.timedelta(days=max(days, 1)),
+            step=taken.get(int(level)),
+        )
+        for level, days in rules.ESCALATION_DAYS.items()
+    ]
+
+
+def problem_actions(user, problem: Problem, has_evidence: bool, today: dt.date) -> tuple[dict, dict]:
+    """The actions `user` may take (rectification.rules, the checks the services run), and the
+    reason an action the user's side would take is not open yet (e.g. 佐证 missing)."""
+    checks = {
+        "start": (rules.check_start, user, problem),
+        "evidence": (rules.check_add_evidence, user, problem),
+        "submit": (rules.check_submit, user, problem, has_evidence),
+        "verify": (rules.check_verify, user, problem),
+        "recheck": (rules.check_recheck, user, problem),
+        "escalate": (rules.check_escalate, user, problem, today),
+    }
+    actions = {name: rules.allowed(*check) for name, check in checks.items()}
+    blocked = {}
+    if not actions["submit"] and actions["evidence"] and problem.status == ProblemStatus.IN_PROGRESS:
+        blocked["submit"] = rules.reason(*checks["submit"])
+    return actions, blocked
+
+
+def _visible(user, model, perm: str, pk: int | None) -> bool:
+    return bool(pk and model.objects.visible_to(user, perm).filter(pk=pk).exists())
+
+
 def problem_detail(user, pk: int, today: dt.date) -> ProblemDetail:
     """Everything the detail page shows, in a constant number of queries, and the actions the
-    viewer may take decided by rectification.rules (the checks the services run)."""
-    from documents.models import IssuedDocument
-    from rectification import rules
-    from rectification.services import ESCALATION_DAYS
-    from supervision.models import Campaign, InspectionRecord
-
+    viewer may take. (Its 相关公文 section is documents', through core.panels.)"""
     problem = get_object_or_404(
         problems_visible(user).select_related(
             "org_unit",
@@ -248,62 +246,20 @@ def problem_detail(user, pk: int, today: dt.date) -> ProblemDetail:
         pk=pk,
     )
     evidence = list(problem.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
-    events = list(problem.events.select_related("actor__unit"))
-    rechecks = list(problem.rechecks.select_related("checked_by"))
     escalations = list(problem.escalations.select_related("actor"))
-    taken = {e.level: e for e in escalations}
-    ladder = [
-        LadderStep(
-            level=int(level),
-            label=EscalationLevel(level).label,
-            days=max(days, 1),
-            planned_on=problem.deadline + dt.timedelta(days=max(days, 1)),
-            step=taken.get(int(level)),
-        )
-        for level, days in ESCALATION_DAYS.items()
-    ]
-    documents = list(
-        IssuedDocument.objects.visible_to(user, "documents.view_issueddocument")
-        .filter(pk__in=problem.documents.values("pk"))
-        .order_by("-created_at", "-id")
-    )
-    campaign_visible = bool(
-        problem.campaign_id
-        and Campaign.objects.visible_to(user, "supervision.view_campaign")
-        .filter(pk=problem.campaign_id)
-        .exists()
-    )
-    record_visible = bool(
-        problem.record_id
-        and InspectionRecord.objects.visible_to(user, "supervision.view_inspectionrecord")
-        .filter(pk=problem.record_id)
-        .exists()
-    )
-    has_evidence = bool(evidence)
-    checks = {
-        "start": (rules.check_start, user, problem),
-        "evidence": (rules.check_add_evidence, user, problem),
-        "submit": (rules.check_submit, user, problem, has_evidence),
-        "verify": (rules.check_verify, user, problem),
-        "recheck": (rules.check_recheck, user, problem),
-        "escalate": (rules.check_escalate, user, problem, today),
-    }
-    actions = {name: rules.allowed(*check) for name, check in checks.items()}
-    # the reason an action the user's side would take is not open yet (e.g. 佐证 missing)
-    blocked = {}
-    if not actions["submit"] and actions["evidence"] and problem.status == ProblemStatus.IN_PROGRESS:
-        blocked["submit"] = rules.reason(*checks["submit"])
+    actions, blocked = problem_actions(user, problem, bool(evidence), today)
     return ProblemDetail(
         problem=problem,
         light=light_of(problem, today),
         evidence=evidence,
-        events=events,
-        rechecks=rechecks,
+        events=list(problem.events.select_related("actor__unit")),
+        rechecks=list(problem.rechecks.select_related("checked_by")),
         escalations=escalations,
-        ladder=ladder,
-        documents=documents,
-        campaign_visible=campaign_visible,
-        record_visible=record_visible,
+        ladder=escalation_ladder(problem, escalations),
+        campaign_visible=_visible(user, Campaign, "supervision.view_campaign", problem.campaign_id),
+        record_visible=_visible(
+            user, InspectionRecord, "supervision.view_inspectionrecord", problem.record_id
+        ),
         actions=actions,
         blocked=blocked,
     )

@@ -25,8 +25,8 @@ from org.models import Unit, User
 from org.selectors import users_with_perm_at
 from rectification import rules
 from rectification.choices import EscalationLevel, ProblemEventKind, ProblemStatus
+from rectification.lights import days_overdue, overdue_q
 from rectification.models import Escalation, Problem, ProblemCategory, ProblemEvent, ReCheck
-from rectification.selectors import overdue_q
 
 
 def _event(problem: Problem, kind: str, actor: User | None, note: str = "") -> None:
@@ -304,15 +304,6 @@ def recheck_record_many(*, actor: User, results, sampled: bool = False, batch: s
     ]
 
 
-ESCALATION_DAYS = {  # days overdue at which each step of the ladder is taken (R-WRN-2)
-    EscalationLevel.REMIND: 0,
-    EscalationLevel.URGE: 3,
-    EscalationLevel.ORDER: 7,
-    EscalationLevel.BULLETIN: 14,
-    EscalationLevel.ACCOUNTABILITY: 30,
-}
-
-
 @transaction.atomic
 def problem_escalate(
     *, actor: User | None, problem: Problem, level: int, note: str = "", today: dt.date | None = None
@@ -355,10 +346,12 @@ def escalation_scan(*, today: dt.date | None = None) -> int:
     steps = 0
     overdue = Problem.objects.filter(overdue_q(today))  # reported (待验收) items are not chased
     for problem in list(
-        overdue.exclude(escalation=EscalationLevel.ACCOUNTABILITY).only("pk", "deadline", "escalation")
+        overdue.exclude(escalation=EscalationLevel.ACCOUNTABILITY).only(
+            "pk", "deadline", "escalation", "status", "rectified_on"
+        )
     ):
-        days = (today - problem.deadline).days
-        target = max((lvl for lvl, d in ESCALATION_DAYS.items() if days >= d), default=0)
+        days = days_overdue(problem, today)
+        target = max((lvl for lvl, d in rules.ESCALATION_DAYS.items() if days >= d), default=0)
         while problem.escalation < target:
             step = problem_escalate(
                 actor=None,

@@ -35,6 +35,7 @@ from core.views import (
 from org.models import Unit
 from org.selectors import picker_units
 from rectification import exports, forms, imports, rules, selectors, services
+from rectification.choices import EscalationLevel
 from rectification.filters import ProblemFilterSet
 from rectification.models import Problem
 from supervision.models import Finding
@@ -427,8 +428,6 @@ class ProblemEscalateView(ProblemActionView):
 
     @property
     def explanation(self):
-        from rectification.choices import EscalationLevel
-
         nxt = EscalationLevel(min(self.object.escalation + 1, EscalationLevel.ACCOUNTABILITY)).label
         return f"逾期问题按 提醒 → 催办 → 督办单 → 列入通报 → 建议问责 逐级督办；本次升级为“{nxt}”。系统每天也会按逾期天数自动升级。"
 

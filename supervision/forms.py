@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from core.validators import past_date, sane_date
+from org.models import Unit
 from supervision.choices import CampaignKind, ItemResult
 from supervision.models import Finding
 from tasks.forms import IndentedUnitMultipleField, StyledForm, _date, _text
@@ -86,8 +87,6 @@ class CampaignForm(StyledForm):
 
     def __init__(self, *args, org_units=(), target_units=None, inspectors=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from org.models import Unit
-
         f = self.fields
         f["org_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in org_units])
         f["org_unit"].choices = [(u.pk, u.name) for u in org_units]
@@ -213,8 +212,6 @@ class RecordForm(StyledForm):
     # -- validation ------------------------------------------------------------------------------------
 
     def clean_target(self):
-        from org.models import Unit
-
         unit = Unit.objects.filter(pk=self.cleaned_data["target"]).first()
         if unit is None:
             raise forms.ValidationError("请选择被检查单位")

@@ -26,6 +26,7 @@ from core.views import (
     ServiceActionView,
     ServiceFormView,
 )
+from org.models import User
 from supervision import exports, selectors, services
 from supervision.filters import CampaignFilterSet, RecordFilterSet
 from supervision.forms import QUICK_PICKS, CampaignForm, DrawForm, FindingForm, RecordForm
@@ -295,8 +296,6 @@ class RecordCreateView(core_views.SubmitOnceMixin, CheckedFormView):
         kwargs = super().get_form_kwargs()
         c = self.object
         self.targets = list(c.targets.order_by("path"))
-        from org.models import User
-
         people = User.objects.filter(
             pk__in=[
                 *c.inspector_pool.values_list("pk", flat=True),

@@ -3,7 +3,6 @@
 from html import escape
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from core import panels as registry
@@ -28,7 +27,9 @@ def unit_options(units, selected=None):
 
 @register.simple_tag(takes_context=True)
 def panels(context, page, obj):
-    """The sections higher apps registered for `page` (core.panels), rendered in their order."""
+    """The sections higher apps registered for `page` (core.panels), rendered in their order — in
+    the page's own context, as {% include %} does (a new RequestContext per section would run the
+    context processors again: queries per row for a section shown on every row)."""
     request = context.get("request")
     out = []
     for panel in registry.contributions(page):
@@ -36,5 +37,6 @@ def panels(context, page, obj):
             continue
         ctx = panel.context(request, obj)
         if ctx:
-            out.append(render_to_string(panel.template, {**context.flatten(), **ctx}, request=request))
+            with context.push(**ctx):
+                out.append(context.template.engine.get_template(panel.template).render(context))
     return mark_safe("".join(out))  # each piece is a rendered (auto-escaped) template

@@ -478,3 +478,22 @@ def test_no_order_for_a_problem_reported_rectified(org, login):
     assert "已报告整改完成，待验收，无需督办" in client.get(url, {"problem": problem.pk}).content.decode()
     refused = client.post(url, {"problem": problem.pk, "issuer": org.unit("province").pk})
     assert refused.status_code == 200 and not IssuedDocument.objects.exists()
+
+
+def test_problem_page_lists_its_documents_and_offers_an_order_when_overdue(org, login):
+    """相关公文 on the problem page is documents' section (core.panels): the documents the viewer
+    may see, and 起草督办单 only while documents.services.check_order allows one (逾期, 红)."""
+    problem = make_problems(org, n=1, days=5)[0]
+    letter = draft_letter(org, problems=[problem])
+    client = login(org.user("prov_supervisor"))
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert "相关公文（1）" in page and letter.title in page and "草稿" in page
+    assert 'data-action="order"' not in page  # not overdue yet
+    clock.travel(days=9)
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert 'data-action="order"' in page
+    outsider = login(org.user("county_b_clerk"))
+    assert outsider.get(problem.get_absolute_url()).status_code == 404
+    clerk = login(org.user("county_a_clerk"))  # the recipient's side: the letter, no 督办单 to draft
+    page = clerk.get(problem.get_absolute_url()).content.decode()
+    assert "相关公文（1）" in page and 'data-action="order"' not in page

@@ -3,12 +3,18 @@
 the statistics' 逾期, the escalation ladder and the words on the pages."""
 
 import datetime as dt
+import io
 
+import docx
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core import clock
-from rectification import services
+from documents.services import check_order
+from rectification import rules, services
+from rectification.exports import problem_list_document
+from rectification.lights import days_overdue, is_overdue, overdue_q
 from rectification.models import Problem
 from rectification.selectors import light_annotation, light_of
 from rectification.tests.factories import bulk_problems, new_problem, rectify
@@ -98,3 +104,30 @@ def test_reported_problem_with_a_late_report_row_agrees_in_bulk(org):
     )
     assert light_of(rows[0], today).reason == "黄：逾期6天报告整改完成，待验收"
     assert _db_light(rows[0], today) == Light.YELLOW
+
+
+def test_overdue_is_one_rule_for_the_ladder_the_order_and_the_problem_list(org):
+    """逾期 (红) once, rectification.lights: the escalation check, the 督办单 check, the days in
+    words and the 问题清单 document all ask is_overdue / days_overdue, which agree with overdue_q."""
+    reported = rectify(org, new_problem(org, days=5, description="已报告整改完成的问题"))
+    late_open = new_problem(org, days=5, description="逾期未整改的问题")
+    clock.travel(days=12)
+    today = clock.today()
+    reported.refresh_from_db()
+    late_open.refresh_from_db()
+    assert [p.pk for p in Problem.objects.filter(overdue_q(today))] == [late_open.pk]
+    assert (is_overdue(late_open, today), is_overdue(reported, today)) == (True, False)
+    assert (days_overdue(late_open, today), days_overdue(reported, today)) == (7, 0)
+    rules.check_escalation_state(late_open, late_open.escalation + 1, today)
+    check_order(late_open, today)
+    for check in (
+        lambda: rules.check_escalation_state(reported, reported.escalation + 1, today),
+        lambda: check_order(reported, today),
+    ):
+        with pytest.raises(ValidationError):
+            check()
+    data = problem_list_document(
+        issuer_name="省卫生健康委", subject="测试", problems=[reported, late_open], today=today
+    )
+    text = "".join(c.text for t in docx.Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
+    assert text.count("逾期7天") == 1  # the open one; the reported one is waiting for verification

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from core import clock
+from rectification.lights import is_overdue, light_of, overdue_q
 from rectification.models import Problem
-from rectification.selectors import light_of
 from rectification.tests.factories import bulk_problems, category, new_problem
 from tasks.choices import Light
 
@@ -345,6 +345,8 @@ def test_ledger_light_filter_agrees_with_light_of(org, login, items, shift):
     slug_of = {Light.RED: "red", Light.YELLOW: "yellow", Light.GREEN: "green", Light.DONE: "done"}
     for p in Problem.objects.all():
         expected[slug_of[light_of(p, now).light]].add(p.code)
+        assert is_overdue(p, now) == (light_of(p, now).light == Light.RED)
+    assert set(Problem.objects.filter(overdue_q(now)).values_list("code", flat=True)) == expected["red"]
     for slug, want in expected.items():
         response = client.get(URL, {"light": slug, "per_page": 100})
         assert set(codes(response)) == want, slug

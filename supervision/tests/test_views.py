@@ -5,6 +5,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -377,6 +379,28 @@ def test_finding_converts_to_a_problem_exactly_once(org, login):
     assert Problem.objects.count() == 1
     page = client.get(rec.get_absolute_url()).content.decode()
     assert f"已转为问题 {problem.code}" in page
+
+
+def test_record_page_offers_convert_under_each_open_finding_in_constant_queries(org, login):
+    """转为问题 is rectification's section under each finding (core.panels): shown to the
+    organising side for a finding not converted yet; its 问题类别 options read once a page."""
+    campaign = drawn_campaign(org)
+    small = add_record(org, campaign, "county_a", findings=("问题甲", "问题乙"))
+    large = add_record(org, campaign, "county_b", findings=tuple(f"问题{i}" for i in range(12)))
+    client = login(org.user("city_a_supervisor"))
+    client.get(small.get_absolute_url())  # warm the session
+    queries = []
+    for rec, n in ((small, 2), (large, 12)):
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(rec.get_absolute_url()).content.decode()
+        queries.append(len(ctx.captured_queries))
+        convert = reverse("rectification:finding_convert", args=[rec.findings.first().pk])
+        assert page.count("转为问题</summary>") == n and f'action="{convert}"' in page
+        assert "医疗质量" in page
+    assert queries[0] == queries[1]
+    inspected = login(org.user("county_a_clerk"))  # the inspected side may see its record, never the form
+    response = inspected.get(small.get_absolute_url())
+    assert "转为问题</summary>" not in response.content.decode()
 
 
 def test_convert_errors_keep_the_input(org, login):
