@@ -26,8 +26,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.generate import BenchData
-from core import clock
+from core import clock, gbt9704
+from documents import builders
+from documents.models import IssuedDocument
+from documents.selectors import issuer_units
+from documents.services import to_spec
 from org.models import User
+from rectification.models import Problem
+from supervision.models import Campaign
 from tasks.choices import CADENCE_DAYS
 
 CODE_RE = re.compile(rb"DB-B-\d{6}")
@@ -266,14 +272,6 @@ class Rendered:
 def render_bulletin(user, today: dt.date) -> Rendered:
     """通报 generation for the province, as the 起草 page and 签发 do it: the builder's queries over
     everything the province supervisor sees, then the GB/T 9704 rendering of the .docx."""
-    from core import gbt9704
-    from documents import builders
-    from documents.models import IssuedDocument
-    from documents.selectors import issuer_units
-    from documents.services import to_spec
-    from rectification.models import Problem
-    from supervision.models import Campaign
-
     issuer = issuer_units(user)[0]
     draft = builders.bulletin(
         issuer=issuer,
@@ -306,15 +304,30 @@ def _run_sql(sql: str, params: list):
 
 
 def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[CaseResult]:
+    """Every case in turn: the page timed, its queries counted, its SQL twin timed and compared."""
     today = clock.today()
-    db = connection.vendor
     city_user = User.objects.get(username=data.city_supervisor)
     prov_user = User.objects.get(username=data.province_supervisor)
-    city_client = Client(SERVER_NAME="localhost", raise_request_exception=False)
-    city_client.force_login(city_user)
-    prov_client = Client(SERVER_NAME="localhost", raise_request_exception=False)
-    prov_client.force_login(prov_user)
+    city_client = _logged_in(city_user)
+    prov_client = _logged_in(prov_user)
+    cases = _page_cases(data, today, city_client, prov_client, city_user, runs, export_runs)
+    if data.problems:
+        cases += _problem_cases(data, today, city_client, prov_user, runs, export_runs)
+    results = []
+    for name, page, sql_for, n, check in cases:
+        out(f"  测量 {name} …")
+        results.append(_measure_case(data, name, page, sql_for, n, check))
+    return results
 
+
+def _logged_in(user: User) -> Client:
+    client = Client(SERVER_NAME="localhost", raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _page_cases(data: BenchData, today, city_client, prov_client, city_user, runs, export_runs) -> list:
+    """(name, page request, its SQL twin, runs, row check) of the four task pages."""
     detail_ids = data.detail_task_ids
     detail_turn = [0]
 
@@ -323,7 +336,7 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
         detail_turn[0] += 1
         return tid
 
-    cases = [
+    return [
         (
             "ledger",
             lambda: city_client.get(reverse("tasks:task_list") + "?light=red&per_page=50"),
@@ -341,7 +354,7 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
         (
             "detail",
             lambda: city_client.get(reverse("tasks:task_detail", args=[next_detail()])),
-            None,  # per task, below
+            None,  # per task: _detail_sql_samples
             runs,
             None,
         ),
@@ -353,68 +366,73 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
             None,
         ),
     ]
-    if data.problems:
-        cases += [
-            (
-                "problems",
-                lambda: city_client.get(reverse("rectification:problem_list") + "?light=red&per_page=50"),
-                lambda: problems_sql(data, today),
-                runs,
-                lambda response, rows: (
-                    set(PROBLEM_RE.findall(response.content)) == {r[1].encode() for r in rows}
-                ),
+
+
+def _problem_cases(data: BenchData, today, city_client, prov_user, runs, export_runs) -> list:
+    """The problem ledger and the 通报 (only when the bench data has problems)."""
+    return [
+        (
+            "problems",
+            lambda: city_client.get(reverse("rectification:problem_list") + "?light=red&per_page=50"),
+            lambda: problems_sql(data, today),
+            runs,
+            lambda response, rows: set(PROBLEM_RE.findall(response.content)) == {r[1].encode() for r in rows},
+        ),
+        (
+            "bulletin",
+            lambda: render_bulletin(prov_user, today),
+            lambda: bulletin_sql(data, today),
+            export_runs,
+            lambda response, rows: (
+                response.totals
+                == [sum(r[i] or 0 for r in rows) for i in range(1, 5)] + [sum(r[5] or 0 for r in rows)]
             ),
-            (
-                "bulletin",
-                lambda: render_bulletin(prov_user, today),
-                lambda: bulletin_sql(data, today),
-                export_runs,
-                lambda response, rows: (
-                    response.totals
-                    == [sum(r[i] or 0 for r in rows) for i in range(1, 5)] + [sum(r[5] or 0 for r in rows)]
-                ),
-            ),
-        ]
-    results = []
-    for name, page, sql_for, n, check in cases:
-        out(f"  测量 {name} …")
-        samples, response = _time(page, n)
-        status = response.status_code
-        with CaptureQueriesContext(connection) as ctx:
-            page()
-        if name == "detail":
-            tid_samples = []
-            sql_rows = None
-            for _ in range(n + 1):
-                tid = detail_ids[len(tid_samples) % len(detail_ids)]
-                sql, params = detail_sql(data, tid)
-                t0 = time.perf_counter()
-                sql_rows = _run_sql(sql, params)
-                tid_samples.append(time.perf_counter() - t0)
-            sql_samples = tid_samples[1:]
-            same = None
-        else:
-            sql, params = sql_for()
-            sql_samples, sql_rows = _time(lambda sql=sql, params=params: _run_sql(sql, params), n)
-            subject = response if name in ("problems", "bulletin") else response.content
-            same = check(subject, sql_rows) if check and status == 200 else None
-        rows = _count_rows(name, response)
-        results.append(
-            CaseResult(
-                case=name,
-                db=db,
-                p50_ms=_pct(samples, 50),
-                p95_ms=_pct(samples, 95),
-                queries=len(ctx.captured_queries),
-                sql_p50_ms=_pct(sql_samples, 50),
-                sql_p95_ms=_pct(sql_samples, 95),
-                rows=rows,
-                sql_rows=len(sql_rows or []),
-                same_rows=same,
-                status=status,
-            )
-        )
-    return results
+        ),
+    ]
+
+
+def _measure_case(data: BenchData, name: str, page, sql_for, n: int, check) -> CaseResult:
+    """One case: N timed requests after a warm-up, one more under CaptureQueriesContext for the
+    query count, then its SQL the same way (for the detail page, one task after another)."""
+    samples, response = _time(page, n)
+    status = response.status_code
+    with CaptureQueriesContext(connection) as ctx:
+        page()
+    if name == "detail":
+        sql_samples, sql_rows = _detail_sql_samples(data, n)
+        same = None
+    else:
+        sql, params = sql_for()
+        sql_samples, sql_rows = _time(lambda: _run_sql(sql, params), n)
+        subject = response if name in ("problems", "bulletin") else response.content
+        same = check(subject, sql_rows) if check and status == 200 else None
+    return CaseResult(
+        case=name,
+        db=connection.vendor,
+        p50_ms=_pct(samples, 50),
+        p95_ms=_pct(samples, 95),
+        queries=len(ctx.captured_queries),
+        sql_p50_ms=_pct(sql_samples, 50),
+        sql_p95_ms=_pct(sql_samples, 95),
+        rows=_count_rows(name, response),
+        sql_rows=len(sql_rows or []),
+        same_rows=same,
+        status=status,
+    )
+
+
+def _detail_sql_samples(data: BenchData, n: int) -> tuple[list[float], list | None]:
+    """The detail SQL over the detail tasks in turn, n + 1 times; the first (warm-up) dropped."""
+    detail_ids = data.detail_task_ids
+    samples: list[float] = []
+    sql_rows = None
+    for _ in range(n + 1):
+        tid = detail_ids[len(samples) % len(detail_ids)]
+        sql, params = detail_sql(data, tid)
+        t0 = time.perf_counter()
+        sql_rows = _run_sql(sql, params)
+        samples.append(time.perf_counter() - t0)
+    return samples[1:], sql_rows
 
 
 def _count_rows(name: str, response) -> int:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from audit.excel import audited_import
 from core import clock, excel, scoping
+from core.services import require
 from core.validators import past_date, sane_date
 from org.models import Unit
 from rectification import rules, services
@@ -140,8 +141,6 @@ def _parse_text_and_dates(v: dict, add, data: dict) -> None:
 @transaction.atomic
 def problem_import(*, actor, found_by_unit: Unit, upload) -> list[Problem]:
     """One problem per row, or nothing at all (raises ValidationError with the row messages)."""
-    from core.services import require
-
     require(actor, "rectification.import_problem", found_by_unit, "您无权以该单位名义导入问题")
     rules.check_create(actor, found_by_unit)
     return audited_import(

@@ -93,41 +93,10 @@ class Command(BaseCommand):
         try:
             for db, url in targets:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"== {db}：{tasks}个任务 =="))
-                out_file = workdir / f"{db}.json"
-                out_file.unlink(missing_ok=True)
-                env = {
-                    **os.environ,
-                    "DATABASE_URL": url,
-                    "DUBAN_DATA_DIR": str(workdir / f"data-{db}"),
-                    "DUBAN_HTTPS": "",
-                    "DUBAN_DEBUG": "",
-                }
-                cmd = [
-                    sys.executable,
-                    str(Path(settings.BASE_DIR) / "manage.py"),
-                    "bench",
-                    "--worker",
-                    "--tasks",
-                    str(tasks),
-                    "--runs",
-                    str(opts["runs"]),
-                    "--export-runs",
-                    str(opts["export_runs"]),
-                    "--reports-per-assignment",
-                    str(opts["reports_per_assignment"]),
-                    "--worker-out",
-                    str(out_file),
-                    "--data-file",
-                    str(workdir / f"data-{db}.json"),
-                ]
-                if opts["reuse"]:
-                    cmd.append("--reuse")
-                proc = subprocess.run(cmd, env=env, check=False)
-                if proc.returncode != 0 or not out_file.exists():
-                    self.stderr.write(f"{db} 基准测试失败（退出码 {proc.returncode}）")
+                worker = self.run_worker(db, url, workdir, tasks, opts)
+                if worker is None:
                     failed.append(db)
                     continue
-                worker = json.loads(out_file.read_text())
                 for case, row in worker["cases"].items():
                     results[f"{case}/{db}"] = row
                 results.setdefault("_data", {})[db] = worker["data"]
@@ -141,6 +110,44 @@ class Command(BaseCommand):
         self.stdout.write(f"结果已写入 {Path(opts['output']).resolve()}")
         if failed:
             raise CommandError("失败的数据库：" + "、".join(failed))
+
+    def run_worker(self, db: str, url: str, workdir: Path, tasks: int, opts) -> dict | None:
+        """Generate and measure one database in a child process (`bench --worker` with its
+        DATABASE_URL); its result file as a dict, or None (reported) when the child failed."""
+        out_file = workdir / f"{db}.json"
+        out_file.unlink(missing_ok=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DUBAN_DATA_DIR": str(workdir / f"data-{db}"),
+            "DUBAN_HTTPS": "",
+            "DUBAN_DEBUG": "",
+        }
+        cmd = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench",
+            "--worker",
+            "--tasks",
+            str(tasks),
+            "--runs",
+            str(opts["runs"]),
+            "--export-runs",
+            str(opts["export_runs"]),
+            "--reports-per-assignment",
+            str(opts["reports_per_assignment"]),
+            "--worker-out",
+            str(out_file),
+            "--data-file",
+            str(workdir / f"data-{db}.json"),
+        ]
+        if opts["reuse"]:
+            cmd.append("--reuse")
+        proc = subprocess.run(cmd, env=env, check=False)
+        if proc.returncode != 0 or not out_file.exists():
+            self.stderr.write(f"{db} 基准测试失败（退出码 {proc.returncode}）")
+            return None
+        return json.loads(out_file.read_text())
 
     def worker(self, tasks, opts):
         from dataclasses import asdict
