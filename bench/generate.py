@@ -25,8 +25,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from core import clock
+from core.db import analyze
 from org.models import PATH_WIDTH, Role, RoleAssignment, Unit, User
+from rectification.models import Problem, ProblemCategory
 from reporting.models import ProgressReport
+from supervision.models import Campaign, InspectionRecord
 from tasks.choices import EventKind, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory, TaskEvent
 
@@ -458,8 +461,6 @@ class Generator:
     def build_problems(self):
         """Problems, campaigns and inspection records, read against the units already in the
         database (so a reused task dataset can gain them)."""
-        from rectification.models import Problem, ProblemCategory
-        from supervision.models import Campaign, InspectionRecord
 
         r = self.rng
         today, now = self.today, self.now
@@ -613,9 +614,6 @@ class Generator:
 
     @staticmethod
     def _problem_models():
-        from rectification.models import Problem
-        from supervision.models import Campaign, InspectionRecord
-
         return [Problem, Campaign, InspectionRecord]
 
     def add_problems(self) -> BenchData:
@@ -629,8 +627,6 @@ class Generator:
         return self.result
 
     def analyze(self):
-        from core.db import analyze
-
         analyze()
 
     def run(self) -> BenchData:

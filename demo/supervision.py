@@ -18,12 +18,15 @@ from django.test.utils import override_settings
 from core import clock
 from documents import builders as doc_builders
 from documents import services as doc_services
+from documents.models import IssuedDocument
 from org.choices import UnitKind
-from org.models import Unit
+from org.models import Unit, User
 from rectification import services as rect_services
-from rectification.models import ProblemCategory
+from rectification.choices import ProblemStatus
+from rectification.models import Problem, ProblemCategory, ReCheck
 from supervision import services as sup_services
 from supervision.choices import ItemResult
+from supervision.models import Campaign, InspectionRecord
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -370,7 +373,6 @@ class SupervisionMixin:
             else (ItemResult.OK, "")
             for item in items
         }
-        from org.models import User
 
         visit.record = sup_services.record_create(
             actor=self.user(pc.creator),
@@ -488,8 +490,6 @@ class SupervisionMixin:
 
     def do_letters(self, pc: PlannedCampaign):
         """交办函 to each checked unit with problems (most issued at once, a few left as drafts)."""
-        from rectification.models import Problem
-
         actor = self.user(pc.creator)
         issuer = pc.org_unit
         by_unit: dict[int, list] = {}
@@ -525,9 +525,6 @@ class SupervisionMixin:
 
     def do_bulletin(self):
         """One 督查通报 of the province, issued three weeks ago."""
-        from rectification.models import Problem
-        from supervision.models import Campaign
-
         actor = self.user("sf_duchayuan")
         today = clock.today()
         start = (today.replace(day=1) - dt.timedelta(days=60)).replace(day=1)
@@ -549,11 +546,6 @@ KINDS = [("open", "明查"), ("covert", "暗访"), ("random", "随机抽查"), (
 
 def _supervision_summary() -> dict:
     from django.db.models import Count
-
-    from documents.models import IssuedDocument
-    from rectification.choices import ProblemStatus
-    from rectification.models import Problem, ReCheck
-    from supervision.models import Campaign, InspectionRecord
 
     statuses = dict(Problem.objects.values_list("status").annotate(n=Count("id")).order_by())
     return {
