@@ -1,0 +1,6 @@
+from core.testing.views import ViewTestCase
+from tests.views.endpoints_tasks import TASKS
+
+
+class TestTaskViews(ViewTestCase):
+    endpoints = TASKS
