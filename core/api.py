@@ -2,11 +2,11 @@
 
 from rest_framework import permissions, viewsets
 
+from core import scoping
+
 
 class ScopedPermission(permissions.BasePermission):
     def has_permission(self, request, view):
-        from core import scoping
-
         return request.user.is_authenticated and scoping.has_any(request.user, view.permission)
 
 

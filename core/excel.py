@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote
 
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,8 +141,6 @@ def cell_text(value) -> str:
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -60,6 +60,11 @@ def subtree_range(path: str) -> tuple[str, str]:
     return path, upper
 
 
+def ancestor_ids(path: str) -> list[int]:
+    """Ids of the units from the root down to the unit at `path` (itself included)."""
+    return [int(path[i : i + PATH_WIDTH]) for i in range(0, len(path), PATH_WIDTH)]
+
+
 def _grants(user) -> dict[str, list[Grant]]:
     cache = getattr(user, "_duban_grants", None)
     if cache is None:
@@ -179,6 +184,23 @@ def unit_in_scope(user, perm: str, unit) -> bool:
             if lo <= unit.path < hi:
                 return True
     return False
+
+
+def holders_q(unit, perm: str, assignments: str = "role_assignments") -> Q:
+    """Q over accounts: those who may do `perm` on `unit` (the rule above, asked the other way round,
+    for a notice's recipients) — a role granting `perm` assigned at the unit, or at a unit above it
+    for its subtree. `assignments`: the accounts' relation to their role assignments."""
+    app_label, codename = perm.split(".", 1)
+    a = assignments
+    at_unit = Q(**{f"{a}__unit": unit})
+    above = Q(**{f"{a}__unit_id__in": ancestor_ids(unit.path), f"{a}__include_descendants": True})
+    return (at_unit | above) & Q(
+        **{
+            f"{a}__role__is_active": True,
+            f"{a}__role__permissions__codename": codename,
+            f"{a}__role__permissions__content_type__app_label": app_label,
+        }
+    )
 
 
 def obj_in_scope(user, perm: str, obj) -> bool:

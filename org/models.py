@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 
 from core import crypto, scoping
 from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet, TimeStampedModel
-from core.scoping import PATH_WIDTH
+from core.scoping import PATH_WIDTH  # noqa: F401  (the tree's path format, imported from here)
 from org.choices import InstitutionType, UnitKind
 
 
@@ -68,7 +68,7 @@ class Unit(TimeStampedModel):
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids of the units from the root down to this one (itself included), read off the path."""
-        return [int(self.path[i : i + PATH_WIDTH]) for i in range(0, len(self.path), PATH_WIDTH)]
+        return scoping.ancestor_ids(self.path)
 
     def ancestors(self):
         return Unit.objects.filter(pk__in=self.ancestor_ids).order_by("depth")

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.db.models.functions import Length
 
 from core import scoping
@@ -23,20 +22,7 @@ def grant_rows(user):
 
 def users_with_perm_at(unit: Unit, perm: str):
     """Active users holding `perm` on `unit`: granted at the unit, or at an ancestor with subtree scope."""
-    app_label, codename = perm.split(".", 1)
-    ancestor_ids = unit.ancestor_ids
-    return (
-        User.objects.filter(
-            Q(role_assignments__unit=unit)
-            | Q(role_assignments__unit_id__in=ancestor_ids, role_assignments__include_descendants=True),
-            is_active=True,
-            role_assignments__role__is_active=True,
-            role_assignments__role__permissions__codename=codename,
-            role_assignments__role__permissions__content_type__app_label=app_label,
-        )
-        .distinct()
-        .order_by("id")
-    )
+    return User.objects.filter(scoping.holders_q(unit, perm), is_active=True).distinct().order_by("id")
 
 
 def unit_choices_for(user, perm: str):
