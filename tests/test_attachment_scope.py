@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.testing import make_task
 from files import selectors
+from files import services as files_services
 from rectification.tests.factories import new_problem, rectify
 from reporting import services as rsvc
 from tasks import services as tsvc
@@ -77,7 +78,7 @@ CASES = {
 def test_download_follows_the_record(org, login, world, kind):
     att = world[kind]
     allowed, refused = CASES[kind]
-    with open(rsvc._storage_root() / att.storage_name, "rb") as fh:
+    with open(files_services._storage_root() / att.storage_name, "rb") as fh:
         stored = fh.read()
     for name in allowed:
         response = _download(login(org.user(name)), att)
