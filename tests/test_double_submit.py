@@ -129,7 +129,7 @@ def _user(org):
 
 
 def _finding(org):
-    from tests.test_scope_matrix import build_world
+    from tests.views.world import build_world
 
     record = build_world(org)["record"]
     data = {"description": "处方点评记录缺失", "severity": "general"}

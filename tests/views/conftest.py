@@ -5,4 +5,4 @@ from tests.views.world import build_world
 
 @pytest.fixture
 def world(org):
-    return {**build_world(org), "org": org}
+    return build_world(org)

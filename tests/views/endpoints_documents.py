@@ -4,7 +4,7 @@ import datetime as dt
 
 from core import clock
 from core.testing import PASSWORD
-from core.testing.views import LISTING, MARK, Endpoint, pk, rows, value
+from core.testing.views import LISTING, MARK, RECORD, Endpoint, pk, rows, value
 from documents import builders
 from documents import services as dsvc
 from documents.models import IssuedDocument
@@ -99,7 +99,7 @@ DOCUMENTS = [
     ),
     Endpoint(
         "documents:order_create",
-        scope=LISTING,
+        scope=RECORD,  # about one problem (?problem=)
         insider=SUP,
         prepare=_overdue,
         query=lambda w: {"problem": w["problem"].pk},
@@ -147,5 +147,5 @@ DOCUMENTS = [
         state=value("draft", "status"),
         invalid=lambda w: {"password": ""},
     ),
-    Endpoint("documents:document_download", pk("document"), insider=SUP),
+    Endpoint("documents:document_download", pk("document"), insider=SUP, why="shows: a file, not a page"),
 ]

@@ -8,13 +8,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEvent
 from core import clock
 from core.testing import PASSWORD
-from core.testing.views import GLOBAL, LISTING, MARK, PUBLIC, SELF, Endpoint, pk, rows, value
+from core.testing.views import GLOBAL, LISTING, MARK, PUBLIC, SELF, Endpoint, pk, rows, value, workbook
 from notifications.models import Message
 from org.models import Role, RoleAssignment, SecurityPolicy, Unit, User
 
 
 def _not_excel(world):
     return {"file": SimpleUploadedFile("名单.txt", b"not a workbook")}
+
+
+UNIT_HEADER = ["单位编码*", "单位全称*", "简称", "层级类型*", "机构类别", "上级单位编码*", "排序", "发文代字"]
+USER_HEADER = ["账号*", "姓名*", "单位编码*", "角色编码", "手机号", "初始密码", "职务", "邮箱"]
+
+
+def _unit_rows(world):
+    row = ["SF-A-1-CDC", "甲一县疾病预防控制中心", None, "机构", None, "SF-A-1", None, None]
+    return {"file": workbook(UNIT_HEADER, [row])}
+
+
+def _user_rows(world):
+    return {"file": workbook(USER_HEADER, [["zhou8", "周八", "SF-A-1", None, None, None, None, None]])}
 
 
 def _locked(world):
@@ -70,6 +83,7 @@ ORG = [
         get=None,
         valid=lambda w: {},
         state=lambda w: Session.objects.count(),
+        why="invalid: a button without fields",
     ),
     Endpoint(
         "org:password_change",
@@ -104,9 +118,10 @@ ORG = [
         "org:unit_import",
         scope=LISTING,
         insider="sysadmin",
+        valid=_unit_rows,
         state=rows(Unit),
+        audits=2,  # the row created, and the import (file, row count) as one entry
         invalid=_not_excel,
-        why="valid: an import workbook is tested in org/tests/test_import.py",
     ),
     Endpoint("org:unit_import_template", scope=LISTING, insider="sysadmin"),
     Endpoint("org:unit_detail", pk("unit"), insider="sysadmin", shows=lambda w: w["unit"].name),
@@ -122,6 +137,7 @@ ORG = [
     Endpoint(
         "org:unit_move",
         pk("unit"),
+        shows=lambda w: w["unit"].name,
         insider="sysadmin",
         prepare=_with_inst_a,
         valid=lambda w: {"new_parent": Unit.objects.get(code="SF-B").pk},
@@ -141,9 +157,10 @@ ORG = [
         "org:user_import",
         scope=LISTING,
         insider="sysadmin",
+        valid=_user_rows,
         state=rows(User),
+        audits=2,  # the row created, and the import (file, row count) as one entry
         invalid=_not_excel,
-        why="valid: an import workbook is tested in org/tests/test_import.py",
     ),
     Endpoint("org:user_import_template", scope=LISTING, insider="sysadmin"),
     Endpoint("org:user_detail", pk("user"), insider="sysadmin", shows=lambda w: w["user"].full_name),

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import clock
 from core.testing import make_task
-from core.testing.views import GLOBAL, LISTING, MARK, Endpoint, pk, rows, value
+from core.testing.views import GLOBAL, LISTING, MARK, SELF, Endpoint, pk, rows, value, workbook
 from org.models import Unit
 from tasks import services as tsvc
 from tasks.models import (
@@ -29,6 +29,18 @@ SUP = "city_a_supervisor"  # changing a task (edit, 节点, 指标, 专班, 应�
 
 def _not_excel(world):
     return {"file": SimpleUploadedFile("台账.txt", b"not a workbook")}
+
+
+TASK_HEADER = [
+    "任务名称*", "类别*", "等级*", "牵头单位编码*", "配合单位编码", "开始日期*", "完成时限", "工作日数", "报告频次",
+    "工作目标", "上级部署文号",
+]  # fmt: skip
+
+
+def _task_rows(world):
+    start, due = clock.today(), clock.today() + dt.timedelta(days=60)
+    row = ["疫苗接种率提升", "公共卫生", "一般", "SF-A-1", "", start, due, None, "每周", "", ""]
+    return {"org_unit": Unit.objects.get(code="SF-A").pk, "file": workbook(TASK_HEADER, [row], "任务.xlsx")}
 
 
 def _task_body(world, **over):
@@ -153,6 +165,7 @@ TASKS = [
     Endpoint(
         "tasks:task_assign",
         pk("fresh"),
+        shows=f"{MARK}新任务",
         insider=HEAD,
         prepare=_fresh(assign=False, level="general"),
         valid=lambda w: {},
@@ -162,6 +175,7 @@ TASKS = [
     Endpoint(
         "tasks:task_decompose",
         pk("task"),
+        shows=f"{MARK}任务",
         insider=HEAD,
         valid=_decompose("卫生院落实"),
         state=rows(Task, parent=lambda w: w["task"]),
@@ -171,6 +185,7 @@ TASKS = [
     Endpoint(
         "tasks:milestone_create",
         pk("task"),
+        shows=f"{MARK}任务",
         insider=SUP,
         valid=lambda w: {"title": "完成摸底", "due_date": _days(0)(w)},
         state=rows(Milestone),
@@ -179,6 +194,7 @@ TASKS = [
     Endpoint(
         "tasks:indicator_create",
         pk("task"),
+        shows=f"{MARK}任务",
         insider=SUP,
         valid=lambda w: {"name": "建档率", "direction": "gte", "target": "94", "unit_of_measure": "%"},
         state=rows(Indicator),
@@ -187,6 +203,7 @@ TASKS = [
     Endpoint(
         "tasks:taskforce_edit",
         pk("task"),
+        shows=f"{MARK}任务",
         insider=SUP,
         valid=lambda w: {"members": "钱联络", "leader": "孙局长"},
         state=rows(TaskForceMember),
@@ -195,6 +212,7 @@ TASKS = [
     Endpoint(
         "tasks:task_emergency",
         pk("task"),
+        shows=f"{MARK}任务",
         insider=SUP,
         valid=lambda w: {
             "start": clock.today().isoformat(),
@@ -221,6 +239,7 @@ TASKS = [
     Endpoint(
         "tasks:milestone_complete",
         pk("milestone"),
+        shows=f"{MARK}节点",
         valid=lambda w: {"note": "已完成摸底", "files": [pdf()]},
         state=value("milestone", "done_on"),
         audits=2,  # the evidence file stored, and the milestone done
@@ -238,6 +257,7 @@ TASKS = [
     Endpoint(
         "tasks:assignment_return",
         pk("fresh_assignment"),
+        shows=f"{MARK}新任务",
         prepare=_fresh(),
         valid=lambda w: {"reason": "不属本单位职责"},
         state=value("fresh_assignment", "status"),
@@ -246,6 +266,7 @@ TASKS = [
     Endpoint(
         "tasks:extension_request",
         pk("fresh_assignment"),
+        shows=f"{MARK}新任务",
         prepare=_fresh(sign=True),
         valid=lambda w: {"new_due_date": _days(10)(w), "reason": "汛期影响施工"},
         state=rows(ExtensionRequest),
@@ -254,6 +275,7 @@ TASKS = [
     Endpoint(
         "tasks:assignment_request_completion",
         pk("assignment"),
+        shows=f"{MARK}任务",
         valid=lambda w: {"note": "已全部完成"},
         state=value("assignment", "status"),
         invalid=lambda w: {"note": ""},
@@ -261,6 +283,7 @@ TASKS = [
     Endpoint(
         "tasks:assignment_verify",
         pk("assignment"),
+        shows=f"{MARK}任务",
         insider=SUP,
         prepare=_completion_requested,
         valid=lambda w: {"decision": "approve", "note": ""},
@@ -270,6 +293,7 @@ TASKS = [
     Endpoint(
         "tasks:extension_decide",
         pk("extension"),
+        shows=f"{MARK}延期",
         insider=SUP,
         valid=lambda w: {"decision": "approve", "note": "同意"},
         state=value("extension", "status"),
@@ -303,14 +327,15 @@ TASKS = [
         "tasks:task_import",
         scope=LISTING,
         insider=SUP,
+        valid=_task_rows,
         state=rows(Task),
+        audits=2,  # the row created, and the import (file, row count) as one entry
         invalid=_not_excel,
-        why="valid: an import workbook is tested in tasks/tests/test_import_tasks.py",
     ),
     Endpoint("tasks:task_import_template", scope=LISTING, insider=SUP),
     Endpoint(
         "tasks:saved_filter_save",
-        scope=LISTING,
+        scope=SELF,  # one's own saved filter
         get=None,
         valid=lambda w: {"name": "红灯任务", "query": "light=red"},
         state=rows(SavedFilter),

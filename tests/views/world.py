@@ -101,6 +101,7 @@ def build_world(org):
         "unit": org.unit("county_a"),
         "user": clerk,
         "role_assignment": role_assignment,
+        "org": org,
     }
 
 
