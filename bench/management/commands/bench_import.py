@@ -24,6 +24,10 @@ from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 from openpyxl import Workbook
 
+from core.testing import build_org
+from org import imports
+from org.models import User
+
 HEADER = ["账号*", "姓名*", "单位编码*", "角色编码", "手机号", "初始密码", "职务", "邮箱"]
 
 
@@ -63,10 +67,6 @@ class Command(BaseCommand):
             tmp.cleanup()
 
     def measure(self, rows: int, bad_row: int | None) -> None:
-        from core.testing import build_org
-        from org import imports
-        from org.models import User
-
         org = build_org()
         upload = account_file(rows, bad_row)
         before = User.objects.count()
