@@ -113,7 +113,7 @@ SUPERVISION = [
     Endpoint(
         "supervision:finding_create",
         pk("record"),
-        shows=f"{MARK}卫生院",
+        shows=f"{MARK}督查",
         insider=SUP,
         valid=lambda w: {"description": "医疗废物暂存点无警示标识", "severity": "general", "item": ""},
         state=rows(Finding),

@@ -239,7 +239,7 @@ TASKS = [
     Endpoint(
         "tasks:milestone_complete",
         pk("milestone"),
-        shows=f"{MARK}节点",
+        shows=lambda w: w["task"].code,
         valid=lambda w: {"note": "已完成摸底", "files": [pdf()]},
         state=value("milestone", "done_on"),
         audits=2,  # the evidence file stored, and the milestone done
