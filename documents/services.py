@@ -19,6 +19,7 @@ from core.models import next_in_sequence
 from core.services import require
 from documents.builders import Draft
 from documents.models import LETTER_FORMAT_KINDS, DocumentKind, IssuedDocument
+from documents.transitions import DOCUMENT
 from org.models import Unit, User
 from rectification.choices import ProblemEventKind, ProblemStatus
 from rectification.lights import is_overdue
@@ -175,8 +176,7 @@ def document_update(
     """The text is editable before issue (R-DOC-3); an issued document is frozen."""
     require(actor, "documents.change_issueddocument", document.org_unit, "您无权修改该公文")
     doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    if doc.status == IssuedDocument.Status.ISSUED:
-        raise ValidationError("已签发的公文不能修改")
+    DOCUMENT.check("update", doc.status)
     if version is not None and doc.version != version:
         raise ValidationError("该公文已被他人修改，请刷新页面后重试")
     if not title.strip():
@@ -238,8 +238,7 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     if not actor.check_password(password):
         raise PermissionDenied("密码不正确，签发前须再次验证身份")
     doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    if doc.status == IssuedDocument.Status.ISSUED:
-        raise ValidationError("该公文已签发")
+    DOCUMENT.check("issue", doc.status)
     if doc.kind == DocumentKind.ASSIGNMENT_LETTER:
         _check_not_yet_assigned(list(doc.problems.all()), exclude=doc)
     year = clock.today().year
@@ -255,7 +254,7 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     doc.storage_name, doc.sm3, doc.size = name, crypto.sm3_hex(data), len(data)
-    doc.status = IssuedDocument.Status.ISSUED
+    doc.status = DOCUMENT.target("issue")
     doc.save()
     if doc.kind in (DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER):
         kind = (

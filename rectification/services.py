@@ -27,6 +27,7 @@ from rectification import rules
 from rectification.choices import EscalationLevel, ProblemEventKind, ProblemStatus
 from rectification.lights import days_overdue, overdue_q
 from rectification.models import Escalation, Problem, ProblemCategory, ProblemEvent, ReCheck
+from rectification.transitions import PROBLEM
 
 
 def _event(problem: Problem, kind: str, actor: User | None, note: str = "") -> None:
@@ -151,7 +152,7 @@ def problem_start(
         raise ValidationError({"responsible_person": "请填写责任人"})
     first = problem.status == ProblemStatus.PENDING
     problem.measures, problem.responsible_person = measures.strip(), responsible_person.strip()
-    problem.status = ProblemStatus.IN_PROGRESS
+    problem.status = PROBLEM.target("start")
     problem.started_at = problem.started_at or clock.now()
     problem.save()
     _event(problem, ProblemEventKind.STARTED if first else ProblemEventKind.UPDATED, actor, measures[:200])
@@ -189,7 +190,7 @@ def problem_submit(*, actor: User, problem: Problem, note: str, version: int | N
     rules.check_submit(actor, problem, problem.evidence.exists())
     if not note.strip():
         raise ValidationError({"note": "请填写整改情况"})
-    problem.status = ProblemStatus.RECTIFIED
+    problem.status = PROBLEM.target("submit")
     problem.rectified_at = clock.now()
     problem.rectified_on = clock.today()
     problem.save()
@@ -214,7 +215,7 @@ def problem_verify(
     rules.check_verify(actor, problem)
     if approve:
         rules.check_close(actor, problem, problem.evidence.exists())
-        problem.status = ProblemStatus.CLOSED
+        problem.status = PROBLEM.target("verify", "销号")
         problem.closed_at = clock.now()
         problem.verified_by = actor
         problem.save()
@@ -223,7 +224,7 @@ def problem_verify(
     else:
         if not note.strip():
             raise ValidationError({"note": "退回须填写理由"})
-        problem.status = ProblemStatus.IN_PROGRESS
+        problem.status = PROBLEM.target("verify", "退回")
         problem.return_count += 1
         problem.rectified_at = problem.rectified_on = None  # not rectified any more: 重新整改
         problem.save()
@@ -270,7 +271,7 @@ def recheck_record(
         problem.save()
         _event(problem, ProblemEventKind.RECHECK_PASSED, actor, note)
     else:
-        problem.status = ProblemStatus.IN_PROGRESS
+        problem.status = PROBLEM.target("recheck", "未通过")
         problem.regressions += 1
         problem.closed_at = None
         problem.verified_by = None

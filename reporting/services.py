@@ -18,10 +18,11 @@ from org.models import User
 from org.selectors import users_with_perm_at
 from reporting.models import ProgressReport
 from reporting.selectors import next_report_period
-from tasks.choices import EventKind, TaskStatus
+from tasks.choices import EventKind
 from tasks.models import Assignment, TaskEvent
 from tasks.rules import allowed, check_report_person
 from tasks.services import task_rollup
+from tasks.transitions import ASSIGNMENT
 
 
 def drop_message(last: int, progress: int) -> str:
@@ -43,8 +44,7 @@ def _checked_report_input(*, actor: User, assignment: Assignment, progress: int,
     if not can_report(actor, assignment):
         raise PermissionDenied("您无权为该任务填报进展")
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.status not in (TaskStatus.SIGNED, TaskStatus.IN_PROGRESS):
-        raise ValidationError("任务须先签收才能填报进展；已申请办结或已办结的任务无需再报")
+    ASSIGNMENT.check("report", assignment.status)
     if not 0 <= progress <= 100:
         raise ValidationError({"progress": "进度须在0到100之间"})
     if not work_done.strip():
@@ -64,8 +64,7 @@ def _apply_report(*, assignment: Assignment, report: ProgressReport, indicator_v
     """The report's effect on its assignment (progress, last report, 办理中) and the indicators."""
     assignment.progress = report.progress
     assignment.last_report_on = report.submitted_on
-    if assignment.status == TaskStatus.SIGNED:
-        assignment.status = TaskStatus.IN_PROGRESS
+    assignment.status = ASSIGNMENT.target("report", state=assignment.status)
     assignment.save(update_fields=["progress", "last_report_on", "status", "updated_at"])
     if indicator_values:
         for ind in assignment.task.indicators.filter(pk__in=[int(k) for k in indicator_values]):

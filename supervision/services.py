@@ -24,13 +24,12 @@ from supervision.models import (
     InspectionRecord,
     ItemCheck,
 )
+from supervision.transitions import CAMPAIGN
 
 # --- rules: who may do what to a campaign, right now ------------------------------------------------
 # Each check raises PermissionDenied (wrong person) or ValidationError (wrong state) with the Chinese
 # reason. The services call them before they write and the pages call the very same checks (through
 # `allowed()`) to decide which forms and buttons to show.
-
-DRAWABLE = (CampaignStatus.DRAFT, CampaignStatus.DRAWN)
 
 
 def allowed(check, *args, **kwargs) -> bool:
@@ -43,20 +42,17 @@ def allowed(check, *args, **kwargs) -> bool:
 
 def check_draw(actor: User, campaign: Campaign) -> None:
     require(actor, "supervision.draw_campaign", campaign.org_unit, "您无权为该督查抽签")
-    if campaign.status not in DRAWABLE:
-        raise ValidationError("检查已开始，不能重新抽签")
+    CAMPAIGN.check("draw", campaign.status)
 
 
 def check_inspect(actor: User, campaign: Campaign) -> None:
     require(actor, "supervision.inspect_campaign", campaign.org_unit, "您无权录入该督查的检查记录")
-    if campaign.status == CampaignStatus.CLOSED:
-        raise ValidationError("督查已结束，不能再录入检查记录")
+    CAMPAIGN.check("inspect", campaign.status)
 
 
 def check_close(actor: User, campaign: Campaign) -> None:
     require(actor, "supervision.change_campaign", campaign.org_unit, "您无权结束该督查")
-    if campaign.status == CampaignStatus.CLOSED:
-        raise ValidationError("督查已结束")
+    CAMPAIGN.check("close", campaign.status)
 
 
 @transaction.atomic
@@ -233,7 +229,7 @@ def _draw_apply(campaign: Campaign, result: list[dict]) -> None:
         for r in result
         for i in r["inspectors"]
     )
-    campaign.status = CampaignStatus.DRAWN
+    campaign.status = CAMPAIGN.target("draw")
     campaign.save(update_fields=["status", "updated_at"])
 
 
@@ -309,7 +305,9 @@ def record_create(
             item=items.get(f.get("item")) if f.get("item") else None,
             audit=False,
         )
-    Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAWN).update(status=CampaignStatus.ACTIVE)
+    Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAWN).update(
+        status=CAMPAIGN.target("inspect", state=CampaignStatus.DRAWN)
+    )
     record(
         actor=actor,
         action="supervision.record.created",
@@ -356,7 +354,7 @@ def finding_add(
 def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_close(actor, campaign)
-    campaign.status = CampaignStatus.CLOSED
+    campaign.status = CAMPAIGN.target("close")
     campaign.save(update_fields=["status", "updated_at"])
     record(actor=actor, action="supervision.campaign.closed", obj=campaign)
     return campaign

@@ -34,6 +34,7 @@ from tasks.models import (
     TaskEvent,
     TaskForceMember,
 )
+from tasks.transitions import ASSIGNMENT
 
 # Facts a higher app adds to the assignment rows (core.panels): each callable registered for this
 # page gets (user, rows) and sets attributes on the rows in a constant number of queries —
@@ -304,7 +305,7 @@ def _assignment_actions(user, row: AssignmentRow, task: Task, in_taskforce: bool
     row.actions["decide_extension"] = pending is not None and rules.allowed(
         rules.check_decide_extension, user, pending, a
     )
-    can_report = a.status in rules.ACTIVE_WORK and rules.allowed(
+    can_report = ASSIGNMENT.allows("report", a.status) and rules.allowed(
         rules.check_report_person, user, a, in_taskforce
     )
     row.actions["report"] = can_report

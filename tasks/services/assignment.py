@@ -25,6 +25,7 @@ from tasks.models import (
 )
 from tasks.services.common import _event, _field_names, task_chain
 from tasks.services.rollup import task_rollup
+from tasks.transitions import ASSIGNMENT
 
 
 def pending_assignment_units(task: Task, assignments) -> list[Unit]:
@@ -136,7 +137,7 @@ def _set_assign_targets(actor: User, task: Task, lead_unit: Unit | None, units: 
 def assignment_sign(*, actor: User, assignment: Assignment) -> Assignment:
     assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
     rules.check_sign(actor, assignment)
-    assignment.status = TaskStatus.SIGNED
+    assignment.status = ASSIGNMENT.target("sign")
     assignment.signed_at = clock.now()
     assignment.signed_by = actor
     assignment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
@@ -166,7 +167,7 @@ def assignment_return(*, actor: User, assignment: Assignment, reason: str) -> As
     rules.check_return(actor, assignment)
     if not reason.strip():
         raise ValidationError({"reason": "请填写退回理由"})
-    assignment.status = TaskStatus.RETURNED
+    assignment.status = ASSIGNMENT.target("return")
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason", "updated_at"])
     task = assignment.task

@@ -19,7 +19,6 @@ from tasks import rules
 from tasks.choices import (
     EventKind,
     ExtensionStatus,
-    TaskStatus,
 )
 from tasks.models import (
     Assignment,
@@ -28,6 +27,7 @@ from tasks.models import (
 )
 from tasks.services.common import _event
 from tasks.services.rollup import task_rollup
+from tasks.transitions import ASSIGNMENT, EXTENSION
 
 
 @transaction.atomic
@@ -43,7 +43,7 @@ def assignment_request_completion(*, actor: User, assignment: Assignment, note: 
         raise ValidationError({"note": "请填写办结说明"})
     if picked:
         assignment.attachments.filter(pk__in=[a.pk for a in picked]).update(used_as_evidence=True)
-    assignment.status = TaskStatus.COMPLETION_REQUESTED
+    assignment.status = ASSIGNMENT.target("request_completion")
     assignment.completion_requested_at = clock.now()
     assignment.completion_note = note
     assignment.save(update_fields=["status", "completion_requested_at", "completion_note", "updated_at"])
@@ -94,7 +94,7 @@ def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, not
     rules.check_verify(actor, assignment)
     task = assignment.task
     if approve:
-        assignment.status = TaskStatus.COMPLETED
+        assignment.status = ASSIGNMENT.target("verify", "通过")
         assignment.completed_at = clock.now()
         assignment.verified_by = actor
         assignment.progress = 100
@@ -104,7 +104,7 @@ def assignment_verify(*, actor: User, assignment: Assignment, approve: bool, not
     else:
         if not note.strip():
             raise ValidationError({"note": "退回须填写理由"})
-        assignment.status = TaskStatus.IN_PROGRESS
+        assignment.status = ASSIGNMENT.target("verify", "退回")
         assignment.return_reason = note
         assignment.save(update_fields=["status", "return_reason", "updated_at"])
         _event(task, EventKind.COMPLETION_REJECTED, actor, note, assignment)
@@ -177,7 +177,7 @@ def extension_decide(
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     assignment = Assignment.objects.select_related("unit", "org_unit", "task").get(pk=extension.assignment_id)
     rules.check_decide_extension(actor, extension, assignment)
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.status = EXTENSION.target("decide", "同意" if approve else "不同意")
     extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note
     extension.save()
     if approve:

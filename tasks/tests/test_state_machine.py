@@ -25,20 +25,28 @@ from tasks import rules, services
 from tasks.choices import ExtensionStatus, TaskStatus
 from tasks.models import Assignment, ExtensionRequest, Task
 from tasks.tests.support_actions import approve_review, pdf
+from tasks.transitions import ASSIGNMENT
 
 pytestmark = pytest.mark.django_db
 
 S = TaskStatus
-LEGAL = {
-    (S.ASSIGNED, S.SIGNED),  # 签收
-    (S.ASSIGNED, S.RETURNED),  # 退回
-    (S.RETURNED, S.ASSIGNED),  # 重新交办
-    (S.SIGNED, S.IN_PROGRESS),  # first report
-    (S.SIGNED, S.COMPLETION_REQUESTED),
-    (S.IN_PROGRESS, S.COMPLETION_REQUESTED),
-    (S.COMPLETION_REQUESTED, S.COMPLETED),  # 审核通过
-    (S.COMPLETION_REQUESTED, S.IN_PROGRESS),  # 审核退回
-}
+
+
+def _legal_moves(machine) -> set:
+    """(from, to) of every state change the declared table allows (tasks/transitions.py)."""
+    moves = set()
+    for t in machine.transitions:
+        targets = t.target if isinstance(t.target, dict) else {None: t.target}
+        for source in t.sources:
+            for key, target in targets.items():
+                if source is None or (not t.outcomes and key is not None and key != source):
+                    continue
+                if target is not None and target != source:
+                    moves.add((source, target))
+    return moves
+
+
+LEGAL = _legal_moves(ASSIGNMENT)
 SIGNED_STATES = {S.SIGNED, S.IN_PROGRESS, S.COMPLETION_REQUESTED, S.COMPLETED}
 USERS = [
     "prov_supervisor",
@@ -97,12 +105,15 @@ class AssignmentLifecycle(RuleBasedStateMachine):
     def _user(self, name):
         return self.org.user(name)
 
-    def _step(self, predicted, fn, expect_change=None):
-        """Run one service call; check the rule prediction and the transitions it made."""
+    def _step(self, predicted, fn, expect_change=None, action=None, outcome=None, pk=None):
+        """Run one service call; check the rule prediction and the transitions it made: each is one
+        the table declares, and the acted-on assignment ends where the table says `action` leads."""
         before = self._statuses()
         ok = _attempt(fn)
         assert ok == predicted, ("rules.py and the service disagree", fn, predicted, ok)
         after = self._statuses()
+        if ok and action is not None:
+            assert after[pk] == ASSIGNMENT.target(action, outcome, state=before[pk]), (action, before[pk])
         for pk, status in after.items():
             old = before.get(pk)
             if old != status:
@@ -123,6 +134,8 @@ class AssignmentLifecycle(RuleBasedStateMachine):
         self._step(
             rules.allowed(rules.check_sign, actor, a),
             lambda: services.assignment_sign(actor=actor, assignment=a),
+            action="sign",
+            pk=a.pk,
         )
 
     @rule(user=st.sampled_from(WEIGHTED), index=st.integers(0, 3))
@@ -131,6 +144,8 @@ class AssignmentLifecycle(RuleBasedStateMachine):
         self._step(
             rules.allowed(rules.check_return, actor, a),
             lambda: services.assignment_return(actor=actor, assignment=a, reason="不属本单位职责"),
+            action="return",
+            pk=a.pk,
         )
 
     @rule(user=st.sampled_from(WEIGHTED))
@@ -150,10 +165,12 @@ class AssignmentLifecycle(RuleBasedStateMachine):
     @rule(user=st.sampled_from(WEIGHTED), index=st.integers(0, 3), progress=st.integers(0, 100))
     def report(self, user, index, progress):
         a, actor = self._pick(index), self._user(user)
-        predicted = a.status in rules.ACTIVE_WORK and rsvc.can_report(actor, a)
+        predicted = ASSIGNMENT.allows("report", a.status) and rsvc.can_report(actor, a)
         self._step(
             predicted,
             lambda: rsvc.report_submit(actor=actor, assignment=a, progress=progress, work_done="推进中"),
+            action="report",
+            pk=a.pk,
         )
 
     @rule(user=st.sampled_from(WEIGHTED), index=st.integers(0, 3))
@@ -172,6 +189,8 @@ class AssignmentLifecycle(RuleBasedStateMachine):
         self._step(
             rules.allowed(rules.check_request_completion, actor, a, has_evidence),
             lambda: services.assignment_request_completion(actor=actor, assignment=a, note="已完成"),
+            action="request_completion",
+            pk=a.pk,
         )
 
     @rule(user=st.sampled_from(WEIGHTED), index=st.integers(0, 3), approve=st.booleans())
@@ -180,6 +199,9 @@ class AssignmentLifecycle(RuleBasedStateMachine):
         ok = self._step(
             rules.allowed(rules.check_verify, actor, a),
             lambda: services.assignment_verify(actor=actor, assignment=a, approve=approve, note="审核意见"),
+            action="verify",
+            outcome="通过" if approve else "退回",
+            pk=a.pk,
         )
         if ok:  # decided by the assigning side, never from inside the working unit
             assert scoping.unit_in_scope(actor, "tasks.verify_assignment", a.org_unit)
