@@ -305,8 +305,9 @@ def record_create(
             item=items.get(f.get("item")) if f.get("item") else None,
             audit=False,
         )
-    Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.DRAWN).update(
-        status=CAMPAIGN.target("inspect", state=CampaignStatus.DRAWN)
+    drawn = CampaignStatus.DRAWN
+    Campaign.objects.filter(pk=campaign.pk, status=drawn).update(
+        status=CAMPAIGN.target("inspect", state=drawn)
     )
     record(
         actor=actor,

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from core import scoping
 from core.models import ClockDateTimeField, ScopedModel, ScopedQuerySet
 from core.validators import past_date, sane_date
 from tasks.choices import (
@@ -64,8 +65,6 @@ class TaskQuerySet(ScopedQuerySet):
         counts, an export): the ids are then read through the primary key (`scoping.ids_q`), where
         `IN (…)` makes PostgreSQL join them back to the whole table. A lookup of one task keeps
         `IN (…)`, which PostgreSQL narrows to that id inside each branch of the UNION."""
-        from core import scoping
-
         grants = scoping.grants_for(user, perm)
         if not grants:
             return self.none()

@@ -110,8 +110,6 @@ class TaskListView(LightLedgerView):
         return out
 
     def _can(self, perm):
-        from core import scoping
-
         return scoping.has_any(self.request.user, perm)
 
 
