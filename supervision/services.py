@@ -305,10 +305,7 @@ def record_create(
             item=items.get(f.get("item")) if f.get("item") else None,
             audit=False,
         )
-    drawn = CampaignStatus.DRAWN
-    Campaign.objects.filter(pk=campaign.pk, status=drawn).update(
-        status=CAMPAIGN.target("inspect", state=drawn)
-    )
+    _inspected(campaign)
     record(
         actor=actor,
         action="supervision.record.created",
@@ -349,6 +346,14 @@ def finding_add(
             changes={"description": description[:200]},
         )
     return finding
+
+
+def _inspected(campaign: Campaign) -> None:
+    """A record moves a campaign on as the table says (已抽签 → 检查中; other states stay)."""
+    drawn = CampaignStatus.DRAWN
+    Campaign.objects.filter(pk=campaign.pk, status=drawn).update(
+        status=CAMPAIGN.target("inspect", state=drawn)
+    )
 
 
 @transaction.atomic
