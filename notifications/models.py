@@ -43,10 +43,10 @@ class Message(models.Model):
 
 
 class Delivery(models.Model):
-    """An outbound copy (e-mail, webhook) of a message, retried by the queue and logged."""
+    """An outbound copy of a message to the webhook named by DUBAN_WEBHOOK_URL (the intranet's own
+    messaging gateway), retried by the queue and logged. (No e-mail channel: nothing sends mail.)"""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "电子邮件"
         WEBHOOK = "webhook", "Webhook"
 
     message = models.ForeignKey(

@@ -2,7 +2,9 @@
 
 The `chinesecalendar` library carries the State Council schedule; years it does not cover yet
 are answered by weekday rules unless an administrator entered overrides (WorkdayOverride),
-which always win. Lights and reminders use the same calendar.
+which always win. Used for due dates given in workdays (the task form and import), the reminder
+scan's next working day and a document's reply-by date; the light rule counts calendar days
+(docs/rules.md).
 """
 
 import datetime as dt
