@@ -22,7 +22,7 @@ TASK_READ = (
     "tasks.view_task",
     "tasks.view_assignment",
     "reporting.view_progressreport",
-    "reporting.view_attachment",
+    "files.view_attachment",
 )
 
 SUPERVISION_READ = (
