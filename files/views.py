@@ -22,14 +22,15 @@ class AttachmentUploadView(FormView):
     form_class = AttachmentForm
     template_name = "files/attachment_form.html"
 
+    # the hooks each owner's page defines (reporting.views.AttachmentUploadView): abstract here
     def existing(self):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say which files the page lists")
 
     def store(self, uploads, purpose: str) -> list:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must store the uploads on its record")
 
     def done_url(self) -> str:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say where to go after the upload")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
