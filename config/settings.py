@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "supervision",
     "rectification",
     "documents",
+    "instructions",
+    "escalation",
     "dashboards",
     "demo",
     "bench",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("rectification/", include("rectification.urls")),
     path("documents/", include("documents.urls")),
+    path("instructions/", include("instructions.urls")),
+    path("escalation/", include("escalation.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]

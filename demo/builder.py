@@ -29,11 +29,15 @@ from django.utils import timezone
 
 from audit.services import record
 from core import clock
+from demo.cockpit import CockpitMixin
 from demo.data import DEMO_PASSWORD
 from demo.events import EventsMixin
+from demo.instructions import InstructionsMixin
+from demo.ladder import LadderMixin
 from demo.organisation import OrganisationMixin
 from demo.plan import FULL, SMALL, PlanMixin
 from demo.showcase import ShowcaseMixin
+from demo.signoff import SignoffMixin
 from demo.supervision import SupervisionMixin
 from org.choices import UnitKind
 from org.models import RoleAssignment, Unit, User
@@ -43,7 +47,17 @@ from tasks.choices import Light, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory
 
 
-class DemoBuilder(OrganisationMixin, PlanMixin, ShowcaseMixin, EventsMixin, SupervisionMixin):
+class DemoBuilder(
+    OrganisationMixin,
+    PlanMixin,
+    ShowcaseMixin,
+    EventsMixin,
+    SupervisionMixin,
+    InstructionsMixin,
+    LadderMixin,
+    SignoffMixin,
+    CockpitMixin,
+):
     def __init__(self, *, small: bool = False, seed: int = 2026, out=None):
         self.scale = SMALL if small else FULL
         self.small = small
@@ -58,6 +72,7 @@ class DemoBuilder(OrganisationMixin, PlanMixin, ShowcaseMixin, EventsMixin, Supe
         self.accounts: list[tuple[str, str, str, str]] = []
         self.clerk: dict[int, str] = {}  # unit id → account that signs and reports
         self.head: dict[int, str] = {}  # unit id → 单位负责人
+        self.leader: dict[int, str] = {}  # unit id → 领导 (signs its documents: 签发)
         self.verifier: dict[int, str] = {}  # assigning unit id → account that verifies
         self.cities: list[tuple[Unit, str]] = []  # (unit, initials)
         self.counties: dict[int, list[Unit]] = {}  # city id → counties
@@ -106,6 +121,10 @@ class DemoBuilder(OrganisationMixin, PlanMixin, ShowcaseMixin, EventsMixin, Supe
             self.plan()
             self.plan_showcase()
             self.plan_supervision()
+            self.plan_instructions()
+            self.plan_ladder()
+            self.plan_signoff()
+            self.plan_snapshots()
             try:
                 clock.travel(days=-126)
                 self.goto(-125.5)

@@ -3,6 +3,8 @@ row — one summary event is written at the end — and one shared password hash
 
 from __future__ import annotations
 
+import random
+
 from django.contrib.auth.hashers import make_password
 from django.test.utils import override_settings
 
@@ -173,6 +175,24 @@ class OrganisationMixin:
                             uname = f"{prefix}_wsy_lianluoyuan"
                             self.account(uname, inst, "clerk", subtree=False, title="院办科员")
         self.province = prov
+        self.leaders()
+
+    def leaders(self):
+        """Leaders of every city and of the first counties of two cities (the province's is above): the cockpit,
+        批示 and 签发 at each level. Their own random generator, so the rest of the province is the
+        same with or without them."""
+        main, self.rng = self.rng, random.Random(self.seed + 1)
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            self.leader[self.units["province"].pk] = "sf_lingdao"
+            for i, (city, cpy) in enumerate(self.cities):
+                self.account(f"{cpy}_lingdao", city, "leader", title="党组书记、主任")
+                self.leader[city.pk] = f"{cpy}_lingdao"
+                if i < 2:
+                    county = self.counties[city.pk][0]
+                    prefix = self.head[county.pk].removesuffix("_fuzeren")
+                    self.account(f"{prefix}_lingdao", county, "leader", title="党组书记、局长")
+                    self.leader[county.pk] = f"{prefix}_lingdao"
+        self.rng = main
 
     def share_password_hash(self):
         """One shared hash of the demo password, computed once with the configured hasher. Done

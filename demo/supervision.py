@@ -514,7 +514,9 @@ class SupervisionMixin:
             )
             if self.rng.random() < 0.88:
                 with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-                    doc_services.document_issue(actor=actor, document=doc, password=self.password)
+                    doc_services.document_issue(
+                        actor=self.user(self.leader[issuer.pk]), document=doc, password=self.password
+                    )
                 self.counts["letters"] += 1
 
     def do_campaign_close(self, pc: PlannedCampaign):
@@ -537,7 +539,7 @@ class SupervisionMixin:
         )
         doc = doc_services.document_draft(actor=actor, kind="bulletin", org_unit=self.province, draft=draft)
         with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-            doc_services.document_issue(actor=actor, document=doc, password=self.password)
+            doc_services.document_issue(actor=self.user("sf_lingdao"), document=doc, password=self.password)
         self.counts["bulletins"] += 1
 
 

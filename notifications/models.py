@@ -16,6 +16,9 @@ class Message(models.Model):
         EXTENSION = "extension", "延期"
         RETURNED = "returned", "退回"
         SYSTEM = "system", "系统"
+        INSTRUCTION = "instruction", "批示"
+        SIGNOFF = "signoff", "签发"
+        URGE = "urge", "催办"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=16, choices=Kind.choices)

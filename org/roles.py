@@ -52,8 +52,10 @@ SUPERVISOR_EXTRA = SUPERVISION_READ + (
     "rectification.escalate_problem",
     "documents.add_issueddocument",
     "documents.change_issueddocument",
-    "documents.issue_issueddocument",
 )
+# 批示 and the red-task ladder: who reads them (each rule's writer is named in its app)
+INSTRUCTION_READ = ("instructions.view_instruction", "escalation.view_taskescalation")
+INSTRUCTION_ANSWER = INSTRUCTION_READ + ("instructions.answer_instruction",)
 
 BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
@@ -91,13 +93,23 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
         "leader",
         "领导",
-        "驾驶舱、审议重大任务、阅看通报",
-        TASK_READ + SUPERVISION_READ + ("tasks.review_task",),
+        "驾驶舱、审议重大任务、批示、签发公文",
+        TASK_READ
+        + SUPERVISION_READ
+        + INSTRUCTION_READ
+        + (
+            "tasks.review_task",
+            "dashboards.view_cockpit",
+            "documents.issue_issueddocument",
+            "instructions.add_instruction",
+            "instructions.close_instruction",
+            "instructions.export_instruction",
+        ),
     ),
     RoleDef(
         "supervisor",
         "督查员",
-        "创建和交办任务、审核办结、审批延期",
+        "创建和交办任务、审核办结、审批延期、起草公文",
         TASK_READ
         + (
             "tasks.add_directive",
@@ -113,8 +125,11 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.sign_assignment",
             "reporting.add_progressreport",
             "tasks.request_completion",
+            "dashboards.view_cockpit",
+            "instructions.export_instruction",
         )
-        + SUPERVISOR_EXTRA,
+        + SUPERVISOR_EXTRA
+        + INSTRUCTION_READ,
     ),
     RoleDef(
         "unit_head",
@@ -134,7 +149,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "reporting.approve_progressreport",
             "rectification.add_problem",
         )
-        + UNIT_RECTIFY,
+        + UNIT_RECTIFY
+        + INSTRUCTION_ANSWER,
     ),
     RoleDef(
         "clerk",
@@ -148,9 +164,10 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.request_extension",
             "tasks.export_task",
         )
-        + UNIT_RECTIFY,
+        + UNIT_RECTIFY
+        + INSTRUCTION_ANSWER,
     ),
-    RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ + SUPERVISION_READ),
+    RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ + SUPERVISION_READ + INSTRUCTION_READ),
     RoleDef("personnel", "组织人事", "阅看考核结果", ("org.view_unit",)),
 )
 

@@ -46,6 +46,9 @@ class ProblemEventKind(models.TextChoices):
     RECHECK_FAILED = "recheck_failed", "回头看未通过，重新整改"
     ESCALATED = "escalated", "督办升级"
     UPDATED = "updated", "修改"
+    INSTRUCTED = "instructed", "领导批示"
+    INSTRUCTION_ANSWERED = "instr_answered", "批示落实"
+    INSTRUCTION_CLOSED = "instr_closed", "批示圈阅"
 
 
 DEFAULT_CATEGORIES = [

@@ -102,6 +102,13 @@ class EventKind(models.TextChoices):
     INDICATOR = "indicator", "指标"
     TASKFORCE = "taskforce", "专班调整"
     EMERGENCY = "emergency", "应急日报"
+    INSTRUCTED = "instructed", "领导批示"
+    INSTRUCTION_ANSWERED = "instruction_answered", "批示落实"
+    INSTRUCTION_CLOSED = "instruction_closed", "批示圈阅"
+    URGED = "urged", "催办"
+    ORDERED = "ordered", "督办单"
+    BULLETINED = "bulletined", "列入通报"
+    ACCOUNTABILITY_PROPOSED = "accountability", "建议问责"
 
 
 # The editable category list starts with these (seeded after migrate when the table is empty).

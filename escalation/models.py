@@ -1,0 +1,3 @@
+"""Models of escalation."""
+
+from django.db import models  # noqa: F401

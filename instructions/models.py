@@ -1,0 +1,3 @@
+"""Models of instructions."""
+
+from django.db import models  # noqa: F401
