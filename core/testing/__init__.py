@@ -48,6 +48,9 @@ USERS = [
     ("county_b_clerk", "褚联络", "county_b", [("clerk", "county_b", False)]),
     ("county_c_clerk", "卫联络", "county_c", [("clerk", "county_c", False)]),
     ("inst_a_clerk", "蒋联络", "inst_a", [("clerk", "inst_a", False)]),
+    ("city_a_leader", "韩书记", "city_a", [("leader", "city_a", True)]),
+    ("county_a_leader", "杨书记", "county_a", [("leader", "county_a", True)]),
+    ("county_b_leader", "朱书记", "county_b", [("leader", "county_b", True)]),
     ("no_role", "沈无权", "county_a", []),
 ]
 
