@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
 DUBAN_LIGHT_DUE_SOON_DAYS = int(os.environ.get("DUBAN_LIGHT_DUE_SOON_DAYS", "7"))
 DUBAN_LIGHT_BEHIND_POINTS = int(os.environ.get("DUBAN_LIGHT_BEHIND_POINTS", "20"))
 DUBAN_REMINDER_DAYS = (7, 1)
+# The ladder for red tasks (R-WRN-2): days red at which 催办, 督办单 and 建议问责 are taken
+# (提醒 on the day it turns red; 列入通报 when an issued 督办通报 lists it). escalation/services.py.
+DUBAN_LADDER_URGE_DAYS = int(os.environ.get("DUBAN_LADDER_URGE_DAYS", "3"))
+DUBAN_LADDER_ORDER_DAYS = int(os.environ.get("DUBAN_LADDER_ORDER_DAYS", "7"))
+DUBAN_LADDER_ACCOUNTABILITY_DAYS = int(os.environ.get("DUBAN_LADDER_ACCOUNTABILITY_DAYS", "30"))
 
 # Security policy defaults (R-SEC-1); the 安全保密管理员 can change them at run time.
 DUBAN_PASSWORD_MIN_LENGTH = 8
