@@ -69,13 +69,23 @@ ACTIONS: dict[str, str] = {
     "rectification.problem.returned": "整改验收退回",
     "rectification.problem.rechecked": "回头看",
     "rectification.problem.escalated": "督办升级",
+    "escalation.step.taken": "红色任务督办升级",
     "rectification.problem.imported": "导入问题",
     "rectification.problem.exported": "导出问题清单",
     "documents.document.drafted": "起草公文",
     "documents.document.updated": "修改公文",
+    "documents.document.submitted": "公文送签",
+    "documents.document.withdrawn": "撤回送签",
+    "documents.document.returned": "退回公文",
     "documents.document.issued": "签发公文",
     "documents.document.downloaded": "下载公文",
     "documents.document.exported": "导出公文清单",
+    # 领导批示
+    "instructions.instruction.created": "领导批示",
+    "instructions.instruction.answered": "报送批示落实情况",
+    "instructions.instruction.returned": "退回批示落实情况",
+    "instructions.instruction.closed": "圈阅批示",
+    "instructions.instruction.exported": "导出批示台账",
 }
 
 

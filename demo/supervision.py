@@ -512,12 +512,15 @@ class SupervisionMixin:
                 campaign=pc.campaign,
                 problems=list(problems),
             )
-            if self.rng.random() < 0.88:
-                with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-                    doc_services.document_issue(
-                        actor=self.user(self.leader[issuer.pk]), document=doc, password=self.password
-                    )
+            leader = self.user(self.leader[issuer.pk]) if issuer.pk in self.leader else None
+            if self.rng.random() < 0.88 and leader is not None:
+                # every fifth letter is returned once with comments, then signed
+                comment = "请核实问题描述和整改时限后再报。" if self.counts["letters"] % 5 == 2 else ""
+                self.sign_off(doc, actor, leader, comment=comment)
                 self.counts["letters"] += 1
+            elif leader is not None and issuer.pk not in self.__dict__.setdefault("_pending_signoff", set()):
+                self.sign_off(doc, actor, leader, sign=False)  # left 待签发 on the leader's desk
+                self._pending_signoff.add(issuer.pk)
 
     def do_campaign_close(self, pc: PlannedCampaign):
         sup_services.campaign_close(actor=self.user(pc.creator), campaign=pc.campaign)
@@ -538,9 +541,19 @@ class SupervisionMixin:
             period_end=today,
         )
         doc = doc_services.document_draft(actor=actor, kind="bulletin", org_unit=self.province, draft=draft)
-        with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-            doc_services.document_issue(actor=self.user("sf_lingdao"), document=doc, password=self.password)
+        self.sign_off(doc, actor, self.user("sf_lingdao"), comment="请补充各市整改率的对比分析后再报。")
         self.counts["bulletins"] += 1
+
+    def sign_off(self, doc, drafter, leader, comment: str = "", sign: bool = True):
+        """送签 by the drafter to the leader; the leader returns it once with `comment` (the
+        drafter resubmits) and signs it unless `sign` is False (left 待签发)."""
+        doc_services.document_submit(actor=drafter, document=doc, signer=leader)
+        if comment:
+            doc_services.document_return(actor=leader, document=doc, comment=comment)
+            doc_services.document_submit(actor=drafter, document=doc, signer=leader)
+        if sign:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+                doc_services.document_issue(actor=leader, document=doc, password=self.password)
 
 
 KINDS = [("open", "明查"), ("covert", "暗访"), ("random", "随机抽查"), ("cross", "交叉互评")]

@@ -20,9 +20,11 @@ from rectification.choices import ProblemStatus
 from rectification.lights import days_overdue, overdue_q
 from rectification.models import Problem, ProblemEvent
 from rectification.selectors import StatRow, statistics
+from reporting.models import ProgressReport
 from supervision.models import Draw
 from supervision.selectors import campaign_statistics
 from tasks import workdays
+from tasks.models import TaskEvent
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -133,6 +135,63 @@ def supervision_order(*, issuer: Unit, problem: Problem, today: dt.date | None =
         body=body,
         data_as_of=_stamp(Problem.objects.filter(pk=problem.pk)),
         params={"problem": problem.pk},
+    )
+
+
+ORDER_REPLY_WORKDAYS = 5
+
+
+def task_stamp(assignments) -> dt.datetime:
+    """Newest change among assignments: every write of an assignment adds a TaskEvent stamped with
+    core.clock (like _stamp for problems); a fixed epoch for none."""
+    newest = TaskEvent.objects.filter(assignment__in=assignments).aggregate(m=Max("at"))["m"]
+    return newest or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def task_order(assignment, today: dt.date | None = None) -> Draft:
+    """督办单 for a red assignment (R-WRN-2): the task, its due date, days overdue, the last report,
+    and the requirement to report within ORDER_REPLY_WORKDAYS workdays, to the unit's head."""
+    today = today or clock.today()
+    task, unit = assignment.task, assignment.unit
+    overdue = (today - assignment.due_date).days
+    last = (
+        ProgressReport.objects.filter(assignment=assignment)
+        .order_by("-submitted_on", "-id")
+        .values("submitted_on", "progress", "work_done")
+        .first()
+    )
+    if last:
+        report = (
+            f"你单位最近一次报告为{chinese_date(last['submitted_on'])}，报告进度{last['progress']}%："
+            f"{sentence(last['work_done'][:120])}"
+        )
+    else:
+        report = "你单位至今未报送进展情况。"
+    reply_by = workdays.add_workdays(today, ORDER_REPLY_WORKDAYS)
+    body = [
+        [
+            "p",
+            f"{assignment.org_unit.display_name}交办你单位的“{task.title}”（编号{task.code}），"
+            f"完成时限为{chinese_date(assignment.due_date)}，截至{chinese_date(today)}已逾期{overdue}天，"
+            f"目前进度{assignment.progress}%，状态为“{assignment.get_status_display()}”。",
+        ],
+        ["p", report],
+        ["h1", "一、督办事项"],
+        ["p", sentence(task.goals or task.description) or "请按交办要求抓紧办理，确保任务完成。"],
+        ["h1", "二、办理要求"],
+        [
+            "p",
+            f"请你单位主要负责同志亲自研究部署，限{ORDER_REPLY_WORKDAYS}个工作日内报送整改落实情况"
+            f"（{chinese_date(reply_by)}前，通过督办平台），说明逾期原因、已采取的措施和完成时间。"
+            "逾期仍未完成的，将列入督办通报，并按规定提出问责建议。",
+        ],
+    ]
+    return Draft(
+        title=f"关于督促{unit.display_name}加快办理“{task.title}”的督办单",
+        addressee=f"{unit.name}主要负责同志",
+        body=body,
+        data_as_of=task_stamp([assignment.pk]),
+        params={"assignment": assignment.pk, "due_date": assignment.due_date.isoformat()},
     )
 
 

@@ -1,6 +1,7 @@
-"""Writes of official documents (R-DOC-1..3, R-SUP-4): draft from the ledger, edit, issue (number,
-render, store with SM3, freeze). An issued document is never re-rendered: its stored bytes are
-served after their digest is verified."""
+"""Writes of official documents (R-DOC-1..3, R-SUP-4): draft from the ledger, edit, 送签 to a
+leader, who returns it with comments or signs it (签发: number, render, store with SM3, freeze).
+An issued document is never re-rendered: its stored bytes are served after their digest is
+verified. The drafter never signs their own document (check_sign)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,35 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record
-from core import clock, crypto, gbt9704
+from core import clock, crypto, gbt9704, scoping
 from core.models import next_in_sequence
 from core.services import require
+from documents import builders
 from documents.builders import Draft
-from documents.models import LETTER_FORMAT_KINDS, DocumentKind, IssuedDocument
+from documents.models import (
+    LETTER_FORMAT_KINDS,
+    DocumentEvent,
+    DocumentKind,
+    IssuedDocument,
+)
+from documents.signals import document_issued
 from documents.transitions import DOCUMENT
+from notifications.models import Message
+from notifications.services import notify
 from org.models import Unit, User
 from rectification.choices import ProblemEventKind, ProblemStatus
 from rectification.lights import is_overdue
 from rectification.models import ProblemEvent
+from tasks import lights
+from tasks.choices import Light
+from tasks.models import Assignment
+
+ISSUE = "documents.issue_issueddocument"
+CHANGE = "documents.change_issueddocument"
 
 HEADING_PATTERNS = [
     ("h1", re.compile(r"^[一二三四五六七八九十]+、")),
@@ -81,6 +98,7 @@ def document_draft(
     recipient: Unit | None = None,
     campaign=None,
     problems=(),
+    assignments=(),
 ) -> IssuedDocument:
     require(actor, "documents.add_issueddocument", org_unit, "您无权以该单位名义起草公文")
     if recipient is not None and not recipient.is_descendant_of(org_unit):
@@ -114,6 +132,9 @@ def document_draft(
     doc.save()
     if problems:
         doc.problems.set(problems)
+    if assignments:
+        doc.assignments.set(assignments)
+    _event(doc, DocumentEvent.Kind.DRAFTED, actor)
     record(
         actor=actor,
         action="documents.document.drafted",
@@ -230,15 +251,142 @@ def _storage() -> Path:
     return root
 
 
+def _event(doc: IssuedDocument, kind: str, actor: User | None, note: str = "") -> DocumentEvent:
+    return DocumentEvent.objects.create(document=doc, kind=kind, actor=actor, at=clock.now(), note=note)
+
+
+def eligible_signers(org_unit: Unit, exclude=()):
+    """Leaders who may sign for the issuer: holding the 签发 right through a role given at the
+    issuer itself (a higher organ's leader signs for the higher organ, not for this one); for an
+    issuer without a leader of its own (a 处室), those holding the right over it from above."""
+    holders = User.objects.filter(scoping.holders_q(org_unit, ISSUE), is_active=True)
+    own = User.objects.filter(scoping.holders_q(org_unit, ISSUE) & Q(role_assignments__unit=org_unit))
+    users = own.filter(is_active=True) if own.exists() else holders
+    return users.exclude(pk__in=[u for u in exclude if u]).distinct().order_by("id")
+
+
+def check_submit(actor: User, doc: IssuedDocument, action: str = "submit") -> None:
+    """送签 / 撤回: the issuer's drafting side, from the state the table allows."""
+    require(actor, CHANGE, doc.org_unit, "您无权送签该公文")
+    DOCUMENT.check(action, doc.status)
+
+
+def check_sign(actor: User, doc: IssuedDocument, action: str = "issue") -> None:
+    """签发 / 退回: a leader of the issuer with the 签发 right, never the drafter, and the named
+    signer when the drafter named one; from the state the table allows."""
+    require(actor, ISSUE, doc.org_unit, "您无权签发该公文")
+    if doc.created_by_id is not None and doc.created_by_id == actor.pk:
+        raise PermissionDenied("起草人不能签发自己起草的公文，请送其他领导签发")
+    DOCUMENT.check(action, doc.status)
+    if doc.signer_id is not None and doc.signer_id != actor.pk:
+        raise PermissionDenied(f"该公文已送{doc.signer.full_name}签发，其他领导不能办理")
+
+
+def may(check, actor: User, doc: IssuedDocument, *args) -> bool:
+    """Whether a check passes (the detail page shows a button only then)."""
+    try:
+        check(actor, doc, *args)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def _notify_signers(doc: IssuedDocument, recipients) -> None:
+    notify(
+        recipients=recipients,
+        kind=Message.Kind.SIGNOFF,
+        title=f"请签发：{doc.get_kind_display()}《{doc.title}》",
+        body=f"起草人：{doc.drafter_name}；发文机关：{doc.org_unit.display_name}",
+        link=doc.get_absolute_url(),
+    )
+
+
+def submit_for_signoff(doc: IssuedDocument, *, actor: User | None, signer: User | None) -> None:
+    """送签 (the part shared by a person and the system): state, event, notice, audit. `doc` is
+    locked by the caller."""
+    leaders = eligible_signers(doc.org_unit, exclude=(doc.created_by_id, getattr(actor, "pk", None)))
+    if signer is not None:
+        if not leaders.filter(pk=signer.pk).exists():
+            raise ValidationError({"signer": "所选签发人不是发文机关有签发权限的其他领导"})
+        recipients = [signer]
+    else:
+        recipients = list(leaders)
+        if not recipients:
+            raise ValidationError("发文机关没有可以签发的其他领导，无法送签")
+    doc.status = DOCUMENT.target("submit")
+    doc.signer, doc.submitted_at = signer, clock.now()
+    doc.save(update_fields=["status", "signer", "submitted_at", "updated_at"])
+    note = f"送{signer.full_name}签发" if signer else "送本机关领导签发"
+    _event(doc, DocumentEvent.Kind.SUBMITTED, actor, note)
+    _notify_signers(doc, recipients)
+    record(
+        actor=actor,
+        action="documents.document.submitted",
+        obj=doc,
+        changes={"signer": signer.full_name if signer else "本机关任一领导"},
+    )
+
+
+@transaction.atomic
+def document_submit(
+    *, actor: User, document: IssuedDocument, signer: User | None = None, version: int | None = None
+) -> IssuedDocument:
+    """送签: the draft goes to a leader (or to any leader of the issuer); its text is then locked
+    until it is signed, returned or withdrawn."""
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    check_submit(actor, doc)
+    if version is not None and doc.version != version:
+        raise ValidationError("该公文已被他人修改，请刷新页面后重试")
+    if signer is not None and signer.pk == actor.pk:
+        raise ValidationError({"signer": "不能送自己签发"})
+    submit_for_signoff(doc, actor=actor, signer=signer)
+    return doc
+
+
+@transaction.atomic
+def document_withdraw(*, actor: User, document: IssuedDocument) -> IssuedDocument:
+    """撤回: the drafting side takes a document waiting for 签发 back to edit it."""
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    check_submit(actor, doc, "withdraw")
+    doc.status, doc.signer = DOCUMENT.target("withdraw"), None
+    doc.save(update_fields=["status", "signer", "updated_at"])
+    _event(doc, DocumentEvent.Kind.WITHDRAWN, actor)
+    record(actor=actor, action="documents.document.withdrawn", obj=doc)
+    return doc
+
+
+@transaction.atomic
+def document_return(*, actor: User, document: IssuedDocument, comment: str) -> IssuedDocument:
+    """退回: the leader sends the draft back with comments (kept in the history); the drafter is told."""
+    doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    check_sign(actor, doc, "return")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "请填写退回意见"})
+    doc.status, doc.signer = DOCUMENT.target("return"), None
+    doc.save(update_fields=["status", "signer", "updated_at"])
+    _event(doc, DocumentEvent.Kind.RETURNED, actor, comment)
+    if doc.created_by_id:
+        notify(
+            recipients=[doc.created_by],
+            kind=Message.Kind.SIGNOFF,
+            title=f"公文被退回：《{doc.title}》",
+            body=f"{actor.full_name}退回意见：{comment}",
+            link=doc.get_absolute_url(),
+        )
+    record(actor=actor, action="documents.document.returned", obj=doc, changes={"comment": comment})
+    return doc
+
+
 @transaction.atomic
 def document_issue(*, actor: User, document: IssuedDocument, password: str) -> IssuedDocument:
     """签发: re-authenticate, take the next number of the issuer's year (no gaps: the counter moves
-    in this transaction), render, store with its SM3 digest, freeze."""
-    require(actor, "documents.issue_issueddocument", document.org_unit, "您无权签发该公文")
+    in this transaction), render, store with its SM3 digest, freeze; then document_issued."""
+    require(actor, ISSUE, document.org_unit, "您无权签发该公文")
     if not actor.check_password(password):
         raise PermissionDenied("密码不正确，签发前须再次验证身份")
     doc = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    DOCUMENT.check("issue", doc.status)
+    check_sign(actor, doc)
     if doc.kind == DocumentKind.ASSIGNMENT_LETTER:
         _check_not_yet_assigned(list(doc.problems.all()), exclude=doc)
     year = clock.today().year
@@ -256,21 +404,15 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
     doc.storage_name, doc.sm3, doc.size = name, crypto.sm3_hex(data), len(data)
     doc.status = DOCUMENT.target("issue")
     doc.save()
-    if doc.kind in (DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER):
-        kind = (
-            ProblemEventKind.LETTER
-            if doc.kind == DocumentKind.ASSIGNMENT_LETTER
-            else ProblemEventKind.ESCALATED
-        )
-        ProblemEvent.objects.bulk_create(
-            ProblemEvent(
-                problem=p,
-                kind=kind,
-                actor=actor,
-                at=doc.issued_at,
-                note=f"{doc.get_kind_display()}{doc.doc_number}《{doc.title}》",
-            )
-            for p in doc.problems.all()
+    _event(doc, DocumentEvent.Kind.ISSUED, actor, doc.doc_number)
+    _problem_events(doc, actor)
+    if doc.created_by_id:
+        notify(
+            recipients=[doc.created_by],
+            kind=Message.Kind.SIGNOFF,
+            title=f"公文已签发：{doc.doc_number}《{doc.title}》",
+            body=f"签发人：{actor.full_name}",
+            link=doc.get_absolute_url(),
         )
     record(
         actor=actor,
@@ -278,6 +420,101 @@ def document_issue(*, actor: User, document: IssuedDocument, password: str) -> I
         obj=doc,
         changes={"doc_number": doc.doc_number, "sm3": doc.sm3, "data_as_of": doc.data_as_of},
     )
+    document_issued.send(sender=IssuedDocument, document=doc)
+    return doc
+
+
+def _problem_events(doc: IssuedDocument, actor: User) -> None:
+    """An issued 交办函 or 督办单 is an event on each of its problems' timelines."""
+    if doc.kind not in (DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER):
+        return
+    kind = (
+        ProblemEventKind.LETTER if doc.kind == DocumentKind.ASSIGNMENT_LETTER else ProblemEventKind.ESCALATED
+    )
+    ProblemEvent.objects.bulk_create(
+        ProblemEvent(
+            problem=p,
+            kind=kind,
+            actor=actor,
+            at=doc.issued_at,
+            note=f"{doc.get_kind_display()}{doc.doc_number}《{doc.title}》",
+        )
+        for p in doc.problems.all()
+    )
+
+
+# --- 督办单 for a red assignment (the escalation ladder, R-WRN-2) ---------------------------------
+
+
+def check_task_order(assignment: Assignment, today) -> None:
+    """A 督办单 is for a red assignment, once per red spell (the same due date)."""
+    if lights.for_object(assignment, today).light != Light.RED:
+        raise ValidationError("该交办不是红灯（未逾期或已办结），无需发督办单")
+    taken = (
+        IssuedDocument.objects.filter(
+            kind=DocumentKind.SUPERVISION_ORDER,
+            assignments=assignment,
+            params__due_date=assignment.due_date.isoformat(),
+        )
+        .order_by("id")
+        .first()
+    )
+    if taken is not None:
+        what = (
+            f"已签发{taken.doc_number}" if taken.doc_number else f"已有{taken.get_status_display()}的督办单"
+        )
+        raise ValidationError(f"该交办本次逾期{what}，不能重复督办")
+
+
+def task_order_blocked(assignment: Assignment, today) -> str:
+    try:
+        check_task_order(assignment, today)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return ""
+
+
+@transaction.atomic
+def order_for_assignment(*, assignment: Assignment, today=None, actor: User | None = None) -> IssuedDocument:
+    """督办单 for a red assignment, in the name of the assigning unit (assignment.org_unit), to the
+    unit's head; drafted by `actor` or, when None, by the system (the ladder), and at once sent
+    for 签发 to the issuer's leaders. Refused when the assignment is not red or already has a
+    督办单 for this red spell."""
+    today = today or clock.today()
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("task", "unit", "org_unit")
+        .get(pk=assignment.pk)
+    )
+    issuer = assignment.org_unit
+    if actor is not None:
+        require(actor, "documents.add_issueddocument", issuer, "您无权以该单位名义起草督办单")
+    check_task_order(assignment, today)
+    draft = builders.task_order(assignment, today)
+    doc = IssuedDocument(
+        org_unit=issuer,
+        recipient=assignment.unit if assignment.unit.is_descendant_of(issuer) else None,
+        kind=DocumentKind.SUPERVISION_ORDER,
+        title=draft.title,
+        addressee=draft.addressee,
+        body=draft.body,
+        params=draft.params,
+        data_as_of=draft.data_as_of,
+        year=today.year,
+        created_by=actor,
+        note=f"联系人：{actor.full_name}" if actor else "",
+    )
+    doc.full_clean()
+    doc.save()
+    doc.assignments.set([assignment])
+    _event(doc, DocumentEvent.Kind.DRAFTED, actor, "" if actor else "红色任务督办升级，系统起草")
+    record(
+        actor=actor,
+        action="documents.document.drafted",
+        obj=doc,
+        changes={"kind": doc.kind, "title": doc.title, "data_as_of": doc.data_as_of},
+    )
+    submit_for_signoff(doc, actor=actor, signer=None)
     return doc
 
 

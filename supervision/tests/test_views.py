@@ -468,9 +468,8 @@ def _issue_letter(org, campaign, unit):
         campaign=campaign,
         problems=list(problems),
     )
-    return doc, lambda: dsvc.document_issue(
-        actor=org.user("city_a_supervisor"), document=doc, password=PASSWORD
-    )
+    dsvc.document_submit(actor=org.user("city_a_supervisor"), document=doc)
+    return doc, lambda: dsvc.document_issue(actor=org.user("city_a_leader"), document=doc, password=PASSWORD)
 
 
 def _problems_from(org, rec):

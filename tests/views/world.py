@@ -148,7 +148,8 @@ def _issue3_world(org):
         campaign=campaign,
         problems=[problem],
     )
-    document = dsvc.document_issue(actor=sup, document=document, password=PASSWORD)
+    dsvc.document_submit(actor=sup, document=document)
+    document = dsvc.document_issue(actor=org.user("city_a_leader"), document=document, password=PASSWORD)
     return {
         "campaign": campaign,
         "record": record,

@@ -1,0 +1,113 @@
+"""签发: 送签 → 退回 / 签发; the drafter never signs; the 督办单 of a red assignment."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core import clock
+from core.testing import PASSWORD, make_task
+from documents import services
+from documents.models import DocumentEvent, DocumentKind, IssuedDocument
+from documents.signals import document_issued
+from documents.tests.test_documents import letter
+from notifications.models import Message
+
+pytestmark = pytest.mark.django_db
+
+
+def test_submit_return_sign(org):
+    doc = letter(org)
+    sup, leader = org.user("prov_supervisor"), org.user("prov_leader")
+    with pytest.raises(ValidationError):  # only a submitted document is signed
+        services.document_issue(actor=leader, document=doc, password=PASSWORD)
+    services.document_submit(actor=sup, document=doc, signer=leader)
+    doc.refresh_from_db()
+    assert doc.status == IssuedDocument.Status.SUBMITTED and doc.signer == leader
+    assert Message.objects.filter(recipient=leader, kind=Message.Kind.SIGNOFF).count() == 1
+    with pytest.raises(ValidationError):  # the text is locked while 待签发
+        services.document_update(actor=sup, document=doc, title="x", addressee="y", body_text="z")
+    with pytest.raises(ValidationError):
+        services.document_return(actor=leader, document=doc, comment=" ")
+    services.document_return(actor=leader, document=doc, comment="请补充整改时限")
+    doc.refresh_from_db()
+    assert doc.status == IssuedDocument.Status.DRAFT and doc.number is None
+    assert Message.objects.filter(recipient=sup, kind=Message.Kind.SIGNOFF).count() == 1
+    services.document_submit(actor=sup, document=doc)  # to any leader of the issuer
+    received = []
+    document_issued.connect(lambda sender, document, **kw: received.append(document.pk), weak=False)
+    try:
+        doc = services.document_issue(actor=leader, document=doc, password=PASSWORD)
+    finally:
+        document_issued.receivers.clear()
+    assert received == [doc.pk]
+    assert doc.status == IssuedDocument.Status.ISSUED and doc.issued_by == leader and doc.doc_number
+    kinds = list(doc.events.values_list("kind", "note"))
+    assert [k for k, _ in kinds] == ["drafted", "submitted", "returned", "submitted", "issued"]
+    assert ("returned", "请补充整改时限") in kinds
+
+
+def test_drafter_never_signs_own_document(org):
+    """Even holding the 签发 right, the drafter cannot sign (nor be chosen as signer)."""
+    leader = org.user("prov_leader")
+    from org import services as org_services
+    from org.models import Role
+
+    org_services.role_grant(
+        actor=None,
+        user=leader,
+        role=Role.objects.get(code="supervisor"),
+        unit=org.unit("province"),
+        include_descendants=True,
+    )
+    leader = org.user("prov_leader")
+    doc = letter(org)
+    IssuedDocument.objects.filter(pk=doc.pk).update(created_by=leader)
+    doc.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.document_submit(actor=org.user("prov_supervisor"), document=doc, signer=leader)
+    with pytest.raises(ValidationError):  # no other leader at the province
+        services.document_submit(actor=leader, document=doc)
+    IssuedDocument.objects.filter(pk=doc.pk).update(status="submitted")
+    with pytest.raises(PermissionDenied, match="起草人不能签发"):
+        services.document_issue(actor=leader, document=doc, password=PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.document_return(actor=leader, document=doc, comment="退回")
+
+
+def test_named_signer_only(org):
+    doc = letter(org)
+    services.document_submit(actor=org.user("prov_supervisor"), document=doc, signer=org.user("prov_leader"))
+    with pytest.raises(PermissionDenied):  # the supervisor has no 签发 right
+        services.document_issue(actor=org.user("prov_supervisor"), document=doc, password=PASSWORD)
+    with pytest.raises(PermissionDenied):  # a city leader does not sign for the province
+        services.document_issue(actor=org.user("city_a_leader"), document=doc, password=PASSWORD)
+    with pytest.raises(ValidationError):  # a city leader is not a signer of the province
+        services.document_withdraw(actor=org.user("prov_supervisor"), document=doc)
+        services.document_submit(
+            actor=org.user("prov_supervisor"), document=doc, signer=org.user("city_a_leader")
+        )
+
+
+def test_order_for_red_assignment(org):
+    task = make_task(org, days=10)
+    assignment = task.assignments.get()
+    with pytest.raises(ValidationError, match="不是红灯"):
+        services.order_for_assignment(assignment=assignment)
+    clock.travel(days=13)
+    doc = services.order_for_assignment(assignment=assignment)
+    assert doc.created_by is None and doc.drafter_name.startswith("系统")
+    assert doc.kind == DocumentKind.SUPERVISION_ORDER and doc.status == IssuedDocument.Status.SUBMITTED
+    assert doc.org_unit == assignment.org_unit and list(doc.assignments.all()) == [assignment]
+    assert "逾期3天" in str(doc.body) and "限5个工作日内报送整改落实情况" in str(doc.body)
+    assert Message.objects.filter(recipient=org.user("prov_leader"), kind=Message.Kind.SIGNOFF).exists()
+    with pytest.raises(ValidationError, match="不能重复督办"):
+        services.order_for_assignment(assignment=assignment)
+    doc = services.document_issue(actor=org.user("prov_leader"), document=doc, password=PASSWORD)
+    assert doc.events.filter(kind=DocumentEvent.Kind.ISSUED).exists()
+    with pytest.raises(ValidationError, match="不能重复督办"):
+        services.order_for_assignment(assignment=assignment, actor=org.user("prov_supervisor"))
+    # a new red spell (the due date moved, e.g. after an extension) may get its own 督办单
+    type(assignment).objects.filter(pk=assignment.pk).update(due_date=clock.today() - dt.timedelta(days=1))
+    again = services.order_for_assignment(assignment=assignment, actor=org.user("prov_supervisor"))
+    assert again.created_by == org.user("prov_supervisor")
