@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from escalation import views
 
 app_name = "escalation"
-urlpatterns = []
+urlpatterns = [
+    path("", views.LadderListView.as_view(), name="list"),
+]

@@ -1,0 +1,89 @@
+"""Reads of the ladder for red tasks (R-WRN-2). Every selector starts from visible_to().
+
+An assignment's *current step* is the highest step taken in its *current red spell*: it is red
+today (tasks.lights.light_q, the database light rule) and the steps were taken against its present
+due date. A green assignment, or one whose due date was moved, has no current step (its old steps
+stay as history). The list and the cockpit's counts (`ladder_summary`) read the same queryset, so
+the count on the cockpit equals the number of rows on the list filtered to that step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from escalation.models import Level, TaskEscalation
+from tasks import lights
+from tasks.choices import Light
+from tasks.models import Assignment
+
+VIEW_PERM = "tasks.view_assignment"
+
+
+def current_step_expression():
+    """The highest level taken for the assignment's present due date (0 when none)."""
+    top = (
+        TaskEscalation.objects.filter(assignment=OuterRef("pk"), spell=OuterRef("due_date"))
+        .order_by()
+        .values("assignment")
+        .annotate(top=Max("level"))
+        .values("top")
+    )
+    return Coalesce(Subquery(top, output_field=IntegerField()), Value(0))
+
+
+def red_assignments(user, today: dt.date):
+    """The red assignments in `user`'s scope, each with `step` (its current step, 0 = none yet)."""
+    return (
+        Assignment.objects.visible_to(user, VIEW_PERM, listing=True)
+        .filter(lights.light_q(Light.RED, today))
+        .annotate(step=current_step_expression())
+    )
+
+
+def ladder_queryset(user, today: dt.date):
+    """The ladder list: assignments in scope that are red today or have climbed the ladder before,
+    each with `light` and `step` (the current step; meaningful while red)."""
+    climbed = TaskEscalation.objects.order_by().values("assignment_id")
+    return (
+        Assignment.objects.visible_to(user, VIEW_PERM, listing=True)
+        .filter(Q(lights.light_q(Light.RED, today)) | Q(pk__in=climbed))
+        .select_related("task", "unit", "org_unit")
+        .defer("task__description", "task__goals", "completion_note", "return_reason")
+        .annotate(step=current_step_expression(), light=lights.light_expression(today))
+        .order_by("due_date", "pk")
+    )
+
+
+def steps_of(assignment_ids) -> dict[int, list[TaskEscalation]]:
+    """{assignment id: its steps, every spell, in order} in one query (with their documents)."""
+    out: dict[int, list[TaskEscalation]] = {}
+    rows = (
+        TaskEscalation.objects.filter(assignment_id__in=list(assignment_ids))
+        .select_related("document", "actor")
+        .order_by("assignment_id", "spell", "level")
+    )
+    for step in rows:
+        out.setdefault(step.assignment_id, []).append(step)
+    return out
+
+
+def list_url(level: int | None = None) -> str:
+    url = reverse("escalation:list")
+    return f"{url}?step={level}" if level else url
+
+
+def ladder_summary(user, today: dt.date) -> list[dict]:
+    """[{level, label, count, url}] for each step of the ladder: the assignments in `user`'s scope
+    at that step in their current red spell (one grouped query); url = the ladder list at that step."""
+    found = {
+        row["step"]: row["n"]
+        for row in red_assignments(user, today).order_by().values("step").annotate(n=Count("pk")).order_by()
+    }
+    return [
+        {"level": int(level), "label": level.label, "count": found.get(int(level), 0), "url": list_url(level)}
+        for level in Level
+    ]
