@@ -113,6 +113,7 @@ ACTION_MODELS = {
     "supervision.campaign.exported": "supervision.Campaign",
     "supervision.record.exported": "supervision.InspectionRecord",
     "documents.document.exported": "documents.IssuedDocument",
+    "instructions.instruction.exported": "instructions.Instruction",
 }
 # where a key means something else than elsewhere
 ACTION_LABELS = {

@@ -24,6 +24,7 @@ NAV = [
             ("公文", "documents:document_list", "documents.view_issueddocument", "file-earmark-text"),
         ],
     ),
+    ("领导批示", "pen", [("批示", "instructions:instruction_list", "instructions.view_instruction", "pen")]),
     (
         "系统管理",
         "gear",

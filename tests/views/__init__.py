@@ -2,12 +2,13 @@
 
 from tests.views.endpoints_documents import DOCUMENTS
 from tests.views.endpoints_escalation import ESCALATION
+from tests.views.endpoints_instructions import INSTRUCTIONS
 from tests.views.endpoints_org import ORG
 from tests.views.endpoints_rectification import RECTIFICATION
 from tests.views.endpoints_reporting import REPORTING
 from tests.views.endpoints_supervision import SUPERVISION
 from tests.views.endpoints_tasks import TASKS
 
-ALL = [*ORG, *TASKS, *REPORTING, *SUPERVISION, *RECTIFICATION, *DOCUMENTS, *ESCALATION]
+ALL = [*ORG, *TASKS, *REPORTING, *SUPERVISION, *RECTIFICATION, *DOCUMENTS, *ESCALATION, *INSTRUCTIONS]
 ENDPOINTS = {endpoint.name: endpoint for endpoint in ALL}
 assert len(ENDPOINTS) == len(ALL), "an endpoint is declared twice"

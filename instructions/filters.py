@@ -1,0 +1,131 @@
+"""Filters of the 批示落实台账, shared by the page and its Excel export ("export exactly what is
+shown"). The light filter and sort run on the `light` annotation (instructions.lights)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from core import clock, scoping
+from core.views import PAGE_SIZES
+from instructions import lights, selectors
+from instructions.models import Instruction, InstructionStatus, TargetKind
+from org.models import Unit
+from tasks.choices import Light
+from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS, _style
+
+OPEN = "open"
+STATUS_CHOICES = [(OPEN, "未圈阅（全部）"), *InstructionStatus.choices]
+SORTS = {
+    "light": ("-light", "due_date", "id"),
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "-created": ("-created_at", "-id"),
+}
+SORT_CHOICES = [
+    ("light", "预警（红灯在前）"),
+    ("due", "落实时限（近→远）"),
+    ("-due", "落实时限（远→近）"),
+    ("-created", "批示时间（新→旧）"),
+]
+DEFAULT_SORT = "light"
+NOT_FILTERS = ("light", "sort", "per_page")
+DATE = {"type": "date"}
+
+
+def unit_options(request):
+    return selectors.unit_options(getattr(request, "user", None))
+
+
+class InstructionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="关键词",
+        method="filter_keyword",
+        widget=forms.TextInput(attrs={"placeholder": "批示内容、批示对象或责任人"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=STATUS_CHOICES, method="filter_status", empty_label="全部"
+    )
+    light = django_filters.ChoiceFilter(
+        label="预警", choices=LIGHT_CHOICES, method="filter_light", empty_label="全部"
+    )
+    assignee_unit = django_filters.ModelChoiceFilter(
+        label="落实单位（含下级）", queryset=unit_options, method="filter_unit", empty_label="全部"
+    )
+    target_kind = django_filters.ChoiceFilter(
+        label="批示对象", choices=TargetKind.choices, empty_label="全部"
+    )
+    due_from = django_filters.DateFilter(
+        label="落实时限自", field_name="due_date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
+    )
+    due_to = django_filters.DateFilter(
+        label="落实时限至", field_name="due_date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
+    )
+    sort = django_filters.ChoiceFilter(
+        label="排序", choices=SORT_CHOICES, method="filter_nothing", empty_label="预警（默认）"
+    )
+    per_page = django_filters.ChoiceFilter(
+        label="每页",
+        choices=[(str(n), f"{n}条") for n in PAGE_SIZES],
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Instruction
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        self.counts_queryset = None
+        self.today = today or clock.today()
+        if not (self.data or {}).get("assignee_unit"):
+            self.filters["assignee_unit"].queryset = Unit.objects.none()
+        _style(self.form)
+
+    def filter_keyword(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(target_label__icontains=value)
+            | Q(assignee_name__icontains=value)
+            | Q(assignee_person__full_name__icontains=value)
+        )
+
+    def filter_status(self, queryset, name, value: str):
+        if value == OPEN:
+            return queryset.exclude(status=InstructionStatus.CLOSED)
+        return queryset.filter(status=value)
+
+    def filter_unit(self, queryset, name, unit):
+        return queryset.filter(scoping.subtree_q(unit, "assignee_unit"))
+
+    def filter_light(self, queryset, name, value: str):
+        light = LIGHT_SLUGS[value]
+        if light == Light.DONE:
+            return queryset.filter(lights.DONE)
+        if light == Light.RED:
+            return queryset.filter(lights.overdue_q(self.today))
+        return queryset.filter(light=int(light))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        """Every filter but light → `counts_queryset` (the light counts on top); then the light;
+        then the sort."""
+        if self.form.errors:
+            self.counts_queryset = queryset.none()
+            return queryset.none()
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name in NOT_FILTERS or value in (None, ""):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        self.counts_queryset = queryset
+        if data.get("light"):
+            queryset = self.filter_light(queryset, "light", data["light"])
+        return queryset.order_by(*SORTS.get(data.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))

@@ -1,0 +1,73 @@
+"""Forms of 领导批示: they check the input's shape; the rules are instructions.services'."""
+
+from __future__ import annotations
+
+from django import forms
+
+from org.models import Unit, User
+from tasks.forms import StyledForm, _date, _text
+
+
+def _version():
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name}（{obj.unit.display_name}）" if obj.unit_id else obj.full_name
+
+
+class InstructionForm(StyledForm):
+    text = _text(
+        "批示内容",
+        max_length=2000,
+        rows=4,
+        help_text="如：请XX同志牵头，本周内拿出方案",
+    )
+    assignee_unit = UnitChoice(
+        label="落实单位",
+        queryset=None,
+        empty_label="请选择",
+        error_messages={"required": "请选择落实单位", "invalid_choice": "落实单位须是与批示对象相关的单位"},
+    )
+    assignee_person = PersonChoice(
+        label="落实责任人",
+        queryset=None,
+        required=False,
+        empty_label="（不指定账号）",
+        help_text="落实单位的人员；也可在下面填写姓名",
+        error_messages={"invalid_choice": "落实责任人须是落实单位的人员"},
+    )
+    assignee_name = _text("责任人姓名", required=False, max_length=40)
+    due_date = _date("落实时限")
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_ids = [u.pk for u in units]
+        self.fields["assignee_unit"].queryset = Unit.objects.filter(pk__in=unit_ids).order_by("path")
+        self.fields["assignee_person"].queryset = (
+            User.objects.filter(unit_id__in=unit_ids, is_active=True)
+            .select_related("unit")
+            .order_by("unit__path", "id")
+        )
+
+
+class AnswerForm(StyledForm):
+    text = _text("落实情况", max_length=2000, rows=5, help_text="写明已做了什么、结果如何、下一步")
+    version = _version()
+
+
+class CloseForm(StyledForm):
+    text = _text("圈阅意见", required=False, max_length=2000, rows=2, help_text="可不填，默认“已阅”")
+    version = _version()
+
+
+class ReturnForm(StyledForm):
+    text = _text("还需落实", max_length=2000, rows=3, help_text="写明还需补充落实什么")
+    due_date = _date("新的落实时限", required=False, help_text="不填则沿用原时限")
+    version = _version()

@@ -1,0 +1,85 @@
+"""Reads of 领导批示: the ledger, one 批示 with its history, the 批示 of a record (for the panels on
+the task, problem and document pages) and the 工作台's two lists. Every read starts from
+`visible_to()` (the leader's side and the 落实单位's side, Instruction.scope_unit_fields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from core import scoping
+from instructions import lights, rules
+from instructions.models import Instruction, InstructionStatus
+from org.selectors import unit_choices_for
+
+WORKBENCH_ROWS = 8
+RELATED = ("org_unit", "assignee_unit", "author", "assignee_person")
+
+
+def ledger(user, today: dt.date, perm: str = rules.VIEW):
+    """The 批示落实台账's rows (light annotated), before filters."""
+    return (
+        Instruction.objects.visible_to(user, perm, listing=True)
+        .select_related(*RELATED)
+        .annotate(light=lights.light_annotation(today))
+    )
+
+
+def with_light(rows, today: dt.date) -> list:
+    rows = list(rows)
+    for ins in rows:
+        ins.light_info = lights.light_of(ins, today)
+    return rows
+
+
+def detail(user, pk: int, today: dt.date) -> Instruction:
+    ins = get_object_or_404(
+        Instruction.objects.visible_to(user, rules.VIEW).select_related(*RELATED, "closed_by"), pk=pk
+    )
+    ins.light_info = lights.light_of(ins, today)
+    ins.history = list(ins.events.select_related("actor__unit"))
+    return ins
+
+
+def for_action(user, pk: int) -> Instruction:
+    return get_object_or_404(Instruction.objects.visible_to(user, rules.VIEW).select_related(*RELATED), pk=pk)
+
+
+def on_records(user, today: dt.date, condition: Q) -> list:
+    """The 批示 matching `condition` (on one record, or on a task and its reports) the viewer may
+    see, newest first, with their light: one query."""
+    if not scoping.has_any(user, rules.VIEW):
+        return []
+    qs = Instruction.objects.visible_to(user, rules.VIEW).filter(condition).select_related(*RELATED)
+    return with_light(qs.order_by("-created_at", "-id"), today)
+
+
+class Workbench(NamedTuple):
+    pending: tuple  # 待落实批示: (total, first rows) for the answerers of the 落实单位
+    to_close: tuple  # 待圈阅批示: (total, first rows) for the author
+
+
+def _first(qs, today) -> tuple:
+    rows = with_light(qs.select_related(*RELATED).order_by("due_date", "id")[:WORKBENCH_ROWS], today)
+    total = len(rows) if len(rows) < WORKBENCH_ROWS else qs.count()
+    return total, rows
+
+
+def for_workbench(user, today: dt.date) -> Workbench:
+    """The 工作台's 待落实批示 (open 批示 sent to a unit where the user may answer) and 待圈阅批示
+    (answered 批示 the user wrote): each (total, first 8 rows, nearest due first)."""
+    pending = Instruction.objects.none()
+    if scoping.has_any(user, rules.ANSWER):
+        pending = Instruction.objects.filter(
+            scoping.scope_q(user, rules.ANSWER, ("assignee_unit",)), status=InstructionStatus.PENDING
+        )
+    to_close = Instruction.objects.filter(author=user, status=InstructionStatus.ANSWERED)
+    return Workbench(_first(pending, today), _first(to_close, today))
+
+
+def unit_options(user):
+    """Units the ledger's 落实单位 filter accepts: those in the viewer's scope."""
+    return unit_choices_for(user, rules.VIEW)

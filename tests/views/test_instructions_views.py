@@ -1,0 +1,96 @@
+"""The view declarations of 领导批示 (tests/views/endpoints_instructions.py), the outsiders of the
+scope matrix on these endpoints alone, and a sibling county's leader seeing nothing of 甲一县's
+批示 in the list, the detail, the export or the task page."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import clock
+from core.testing.views import MARK, ViewTestCase, outsider_failures, xlsx_text
+from instructions.tests.factories import county_task, instruct
+from tests.test_scope_matrix import snapshot
+from tests.views.endpoints_instructions import INSTRUCTIONS
+from tests.views.world import OUTSIDERS, build_world
+
+
+class TestInstructionsViews(ViewTestCase):
+    endpoints = INSTRUCTIONS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", [*OUTSIDERS, "county_b_leader"])
+def test_outsiders_get_nothing(org, client, outsider):
+    world = build_world(org)
+    failures = [f for e in INSTRUCTIONS for f in outsider_failures(client, e, world, outsider, snapshot)]
+    assert not failures, "\n".join(map(str, failures))
+
+
+@pytest.mark.django_db
+def test_sibling_county_leader_sees_nothing_inside_gets_it(org, client):
+    task = county_task(org, title=f"{MARK}任务")
+    ins = instruct(org, task, leader="county_a_leader", text=f"{MARK}批示")
+    pages = [
+        reverse("instructions:instruction_list"),
+        reverse("instructions:instruction_export"),
+        ins.get_absolute_url(),
+    ]
+    client.force_login(org.user("county_b_leader"))
+    list_, export, detail = (client.get(url) for url in pages)
+    assert MARK not in list_.content.decode()
+    assert MARK not in xlsx_text(export.content)
+    assert detail.status_code == 404
+    for insider in ("county_a_leader", "city_a_leader", "prov_leader", "county_a_clerk"):
+        client.force_login(org.user(insider))
+        assert f"{MARK}批示" in client.get(pages[0]).content.decode(), insider
+        assert client.get(pages[2]).status_code == 200, insider
+    client.force_login(org.user("prov_leader"))
+    assert f"{MARK}批示" in xlsx_text(client.get(pages[1]).content)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert (
+        f"{MARK}批示" in page and reverse("instructions:instruction_create", args=["task", task.pk]) in page
+    )
+
+
+@pytest.mark.django_db
+def test_ledger_query_count_is_constant(org, client):
+    task = county_task(org)
+    leader = org.user("prov_leader")
+    client.force_login(leader)
+    url = reverse("instructions:instruction_list")
+
+    def count(n):
+        for i in range(n):
+            instruct(org, task, leader="prov_leader", days=i + 1, text=f"批示{i}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"per_page": 100})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)  # the session and the grants, once
+    few = count(2)
+    many = count(40)
+    assert few == many
+
+
+@pytest.mark.django_db
+def test_filters(org, client):
+    task = county_task(org)
+    late = instruct(org, task, days=1, text="逾期的批示")
+    instruct(org, task, days=30, text="不急的批示")
+    clock.travel(days=3)
+    client.force_login(org.user("city_a_leader"))
+    url = reverse("instructions:instruction_list")
+    red = client.get(url, {"light": "red"}).content.decode()
+    assert "逾期的批示" in red and "不急的批示" not in red and "红：逾期2天" in red
+    due = (clock.today() + dt.timedelta(days=10)).isoformat()
+    assert "逾期的批示" not in client.get(url, {"due_from": due}).content.decode()
+    assert "不急的批示" in client.get(url, {"q": "不急"}).content.decode()
+    assert "不急的批示" not in client.get(url, {"target_kind": "problem"}).content.decode()
+    unit = org.unit("county_b").pk
+    assert "逾期的批示" not in client.get(url, {"assignee_unit": unit}).content.decode()
+    assert "逾期的批示" in client.get(url, {"assignee_unit": org.unit("city_a").pk}).content.decode()
+    assert late.pk
