@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 
 from core.transitions import CREATED
 from documents.transitions import DOCUMENT
+from instructions.transitions import INSTRUCTION
 from rectification.transitions import PROBLEM
 from supervision.transitions import CAMPAIGN
 from tasks.transitions import ASSIGNMENT, EXTENSION
 
-MACHINES = [ASSIGNMENT, EXTENSION, PROBLEM, CAMPAIGN, DOCUMENT]
+MACHINES = [ASSIGNMENT, EXTENSION, PROBLEM, CAMPAIGN, DOCUMENT, INSTRUCTION]
 RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
