@@ -7,6 +7,7 @@ from core.views import PAGE_SIZES, ScopedListView
 from escalation import selectors
 from escalation.filters import LadderFilterSet
 from escalation.models import Level
+from org.selectors import picker_units
 from tasks import lights
 from tasks.choices import Light
 from tasks.models import Assignment
@@ -41,6 +42,12 @@ class LadderListView(ScopedListView):
         ctx["page_sizes"] = PAGE_SIZES
         ctx["summary"] = selectors.ladder_summary(self.request.user, self.today)
         ctx["query_without_per_page"] = _without(self.request, "per_page")
+        form = self.filterset.form
+        cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        unit = cleaned.get("unit")
+        ctx["unit_choices"] = picker_units(self.request.user, selectors.VIEW_PERM, unit)
+        ctx["selected_unit_id"] = unit.pk if unit else None
+        ctx["chosen_step"] = int(cleaned["step"]) if cleaned.get("step") else None
         return ctx
 
     def _row(self, a, steps):
