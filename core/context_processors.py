@@ -12,6 +12,7 @@ NAV = [
             ("新建任务", "tasks:task_create", "tasks.add_task", "plus-circle"),
             ("上级部署", "tasks:directive_list", "tasks.view_directive", "journal-text"),
             ("迟报缺报", "reporting:late_list", "tasks.view_assignment", "hourglass-split"),
+            ("红色任务督办", "escalation:list", "escalation.view_taskescalation", "exclamation-triangle"),
         ],
     ),
     (
