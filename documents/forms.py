@@ -97,6 +97,18 @@ class BulletinForm(IssuerForm):
         return data
 
 
+class TaskBulletinForm(IssuerForm):
+    period_start = _date("统计期间自")
+    period_end = _date("统计期间至")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "结束日期不能早于开始日期")
+        return data
+
+
 class ReportForm(IssuerForm):
     SUBJECTS = [("unit", "一个单位（含下级）"), ("campaign", "一次专项督查")]
     subject = forms.ChoiceField(label="报告对象", choices=SUBJECTS, widget=forms.RadioSelect, initial="unit")
@@ -159,6 +171,12 @@ class DocumentFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="状态", choices=IssuedDocument.Status.choices, empty_label="全部"
     )
+    todo = django_filters.ChoiceFilter(
+        label="待办",
+        choices=[("sign", "待我签发"), ("returned", "退回待改")],
+        method="filter_todo",
+        empty_label="全部",
+    )
     year = django_filters.ChoiceFilter(label="年度", field_name="year", choices=[], empty_label="全部")
     campaign = django_filters.NumberFilter(
         label="专项督查", field_name="campaign_id", widget=forms.HiddenInput
@@ -199,5 +217,41 @@ class DocumentFilterSet(django_filters.FilterSet):
             Q(title__icontains=value) | Q(doc_number__icontains=value) | Q(addressee__icontains=value)
         )
 
+    def filter_todo(self, queryset, name, value):
+        from documents.selectors import awaiting_signoff, returned_to
+
+        user = self.request.user
+        mine = awaiting_signoff(user) if value == "sign" else returned_to(user)
+        return queryset.filter(pk__in=mine.order_by().values("pk"))
+
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+
+class SubmitForm(StyledForm):
+    """送签: the leader to sign, or any leader of the issuer."""
+
+    signer = forms.ModelChoiceField(
+        label="签发人",
+        queryset=None,
+        required=False,
+        empty_label="本机关任一领导",
+        error_messages={"invalid_choice": "请在列出的领导中选择签发人"},
+        help_text="起草人不能签发自己起草的公文",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, signers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = signers
+        self.fields["signer"].label_from_instance = lambda u: f"{u.full_name}（{u.title or '领导'}）"
+
+
+class ReturnForm(StyledForm):
+    comment = _text(
+        "退回意见", rows=3, max_length=1000, help_text="退回后公文回到草稿，起草人修改后可再次送签"
+    )
+
+
+class WithdrawForm(forms.Form):
+    """撤回 is a button: no fields."""

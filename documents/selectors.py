@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from core import scoping
-from documents.models import DocumentKind, IssuedDocument
+from documents.models import DocumentEvent, DocumentKind, IssuedDocument
 from documents.services import to_spec
 from org.choices import UnitKind
 from org.models import Unit
 from rectification.choices import ProblemStatus
 from rectification.models import Problem
 from supervision.models import Campaign
+from tasks.selectors_detail import assignments_visible
 
 VIEW = "documents.view_issueddocument"
 ADD = "documents.add_issueddocument"
@@ -36,7 +37,7 @@ def document_ledger(user):
     """The list: one query for the rows (the names shown come along), one for the count."""
     return (
         documents_visible(user)
-        .select_related("org_unit", "recipient", "campaign", "created_by")
+        .select_related("org_unit", "recipient", "campaign", "created_by", "issued_by", "signer")
         .defer("body", "params", "attachments", "cc")
         .order_by("-created_at", "-id")
     )
@@ -57,6 +58,54 @@ def issuer_units(user, perm: str = ADD) -> list[Unit]:
     return organs or units
 
 
+# --- 签发: what waits for whom ----------------------------------------------------------------
+
+WORKBENCH_ROWS = 8
+
+
+def awaiting_signoff(user):
+    """Documents waiting for this user's 签发: submitted by another, for an issuer the user signs
+    for, sent to this user by name or to any leader of an issuer the user is a leader of (a role
+    given at that unit: documents.services.eligible_signers)."""
+    grants = scoping.grants_for(user, ISSUE)
+    if not grants:
+        return IssuedDocument.objects.none()
+    own_units = user.role_assignments.values("unit")
+    return (
+        IssuedDocument.objects.filter(status=IssuedDocument.Status.SUBMITTED)
+        .filter(scoping.unit_q(grants, "org_unit"))
+        .filter(Q(signer=user) | Q(signer__isnull=True, org_unit__in=own_units))
+        .exclude(created_by=user)
+    )
+
+
+def returned_to(user):
+    """The user's drafts whose last step was a leader's 退回 (to be revised and submitted again)."""
+    last = DocumentEvent.objects.filter(document=OuterRef("pk")).order_by("-at", "-id").values("kind")[:1]
+    return (
+        documents_visible(user, CHANGE)
+        .filter(status=IssuedDocument.Status.DRAFT, created_by=user)
+        .annotate(last_step=Subquery(last))
+        .filter(last_step=DocumentEvent.Kind.RETURNED)
+    )
+
+
+def for_workbench(user, today=None) -> tuple[int, list]:
+    """工作台: (how many, the first WORKBENCH_ROWS) documents waiting for this user — to sign, or
+    (for a drafter) returned with comments; oldest waiting first. Two queries."""
+    ids = scoping.union_of(
+        [awaiting_signoff(user).order_by().values("pk"), returned_to(user).order_by().values("pk")]
+    )
+    qs = (
+        IssuedDocument.objects.filter(pk__in=ids)
+        .select_related("org_unit", "created_by", "signer")
+        .defer("body", "params", "attachments", "cc")
+        .order_by("submitted_at", "updated_at", "id")
+    )
+    total = qs.count()
+    return total, list(qs[:WORKBENCH_ROWS]) if total else []
+
+
 # --- one document ------------------------------------------------------------------------------
 
 
@@ -71,15 +120,25 @@ class Preview:
     signature: str
     date: dt.date
     printer: str
+    signer: str = ""  # 上行文: 签发人 on the right of the 发文字号
 
 
 def document_detail(user, pk: int) -> IssuedDocument:
     return get_object_or_404(
         documents_visible(user).select_related(
-            "org_unit", "recipient", "campaign", "created_by", "issued_by", "created_by__unit"
+            "org_unit", "recipient", "campaign", "created_by", "issued_by", "signer", "created_by__unit"
         ),
         pk=pk,
     )
+
+
+def document_events(doc: IssuedDocument) -> list:
+    """The 签发 history: 起草, 送签, 撤回, 退回 (with the comments), 签发 — oldest first."""
+    return list(doc.events.select_related("actor").order_by("at", "id"))
+
+
+def may_sign_for(user, unit: Unit) -> bool:
+    return scoping.unit_in_scope(user, ISSUE, unit)
 
 
 def preview(doc: IssuedDocument) -> Preview:
@@ -98,6 +157,7 @@ def preview(doc: IssuedDocument) -> Preview:
         signature=spec.signature,
         date=spec.date,
         printer=spec.printer,
+        signer=spec.signer,
     )
 
 
@@ -164,6 +224,11 @@ def report_units(user, issuer: Unit) -> list[Unit]:
         .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY]) | Q(pk=issuer.pk))
         .order_by("path")
     )
+
+
+def bulletin_assignments(user, issuer: Unit):
+    """督办通报: the assignments the user may see whose 承办单位 is in the issuer's subtree."""
+    return assignments_visible(user).filter(scoping.subtree_q(issuer, "unit"))
 
 
 def subtree_problems(user, unit: Unit):

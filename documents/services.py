@@ -23,6 +23,7 @@ from documents import builders
 from documents.builders import Draft
 from documents.models import (
     LETTER_FORMAT_KINDS,
+    UPWARD_KINDS,
     DocumentEvent,
     DocumentKind,
     IssuedDocument,
@@ -242,7 +243,14 @@ def to_spec(doc: IssuedDocument) -> gbt9704.OfficialDocument:
         printer=f"{issuer.name}办公室" if not letter else "",
         print_date=doc.issued_on,
         data_as_of=timezone.localtime(doc.data_as_of) if doc.data_as_of else None,
+        signer=_signer_name(doc) if doc.kind in UPWARD_KINDS else "",
     )
+
+
+def _signer_name(doc: IssuedDocument) -> str:
+    """签发人 in the 版头 of an 上行文: the leader who signed (a draft's preview: the one asked to)."""
+    who = doc.issued_by if doc.issued_by_id else doc.signer
+    return who.full_name if who is not None else "（待签发）"
 
 
 def _storage() -> Path:
@@ -280,6 +288,8 @@ def check_sign(actor: User, doc: IssuedDocument, action: str = "issue") -> None:
     DOCUMENT.check(action, doc.status)
     if doc.signer_id is not None and doc.signer_id != actor.pk:
         raise PermissionDenied(f"该公文已送{doc.signer.full_name}签发，其他领导不能办理")
+    if doc.signer_id is None and not eligible_signers(doc.org_unit).filter(pk=actor.pk).exists():
+        raise PermissionDenied("只有发文机关的领导可以签发该公文")
 
 
 def may(check, actor: User, doc: IssuedDocument, *args) -> bool:

@@ -22,8 +22,15 @@ from core.views import (
     _attach_errors,
     list_query,
 )
-from documents import builders, exports, forms, selectors, services
+from documents import builders, exports, forms, selectors, services, task_bulletin
 from documents.models import DocumentKind, IssuedDocument
+from documents.views_signoff import (  # noqa: F401  (the URLs name them here)
+    DocumentIssueView,
+    DocumentReturnView,
+    DocumentSubmitView,
+    DocumentWithdrawView,
+    detail_context,
+)
 from rectification.lights import days_overdue
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,30 +73,13 @@ class DocumentExportView(PermissionRequiredMixin, View):
         return xlsx_response(data, filename)
 
 
-class DocumentDetailView(PermissionRequiredMixin, View):
+class DocumentDetailView(SubmitOnceMixin, PermissionRequiredMixin, View):
     permission = selectors.VIEW
     template_name = "documents/document_detail.html"
 
     def get(self, request, pk):
         doc = selectors.document_detail(request.user, pk)
         return render(request, self.template_name, detail_context(request, doc))
-
-
-def detail_context(request, doc: IssuedDocument, issue_form=None) -> dict:
-    user = request.user
-    draft = doc.status == IssuedDocument.Status.DRAFT
-    problems, n_problems = selectors.linked_problems(user, doc)
-    return {
-        "object": doc,
-        "doc": doc,
-        "preview": selectors.preview(doc),
-        "problems": problems,
-        "n_problems": n_problems,
-        "can_edit": draft and _in_scope(user, selectors.CHANGE, doc.org_unit),
-        "can_issue": draft and _in_scope(user, selectors.ISSUE, doc.org_unit),
-        "issue_form": issue_form or forms.IssueForm(),
-        "download_name": services.download_name(doc),
-    }
 
 
 class DocumentEditView(ServiceFormView):
@@ -104,6 +94,9 @@ class DocumentEditView(ServiceFormView):
     def get(self, request, *args, **kwargs):
         if self.object.status == IssuedDocument.Status.ISSUED:
             messages.error(request, "已签发的公文不能修改")
+            return redirect(self.object.get_absolute_url())
+        if self.object.status == IssuedDocument.Status.SUBMITTED:
+            messages.error(request, "公文正在送签，请先撤回再修改")
             return redirect(self.object.get_absolute_url())
         return super().get(request, *args, **kwargs)
 
@@ -135,31 +128,6 @@ class DocumentEditView(ServiceFormView):
             cc_text=d["cc_text"],
             version=d["version"],
         )
-
-
-class DocumentIssueView(PermissionRequiredMixin, View):
-    """签发 with the password entered again: number, render, store with SM3, freeze."""
-
-    permission = selectors.ISSUE
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        doc = get_object_or_404(selectors.documents_visible(request.user, selectors.ISSUE), pk=pk)
-        form = forms.IssueForm(request.POST)
-        if form.is_valid():
-            try:
-                doc = services.document_issue(
-                    actor=request.user, document=doc, password=form.cleaned_data["password"]
-                )
-            except PermissionDenied as exc:
-                form.add_error("password" if "密码" in str(exc) else None, str(exc) or "您无权签发该公文")
-            except ValidationError as exc:
-                _attach_errors(form, exc)
-            else:
-                messages.success(request, f"已签发：{doc.doc_number}")
-                return redirect(doc.get_absolute_url())
-        doc = selectors.document_detail(request.user, pk)
-        return render(request, "documents/document_detail.html", detail_context(request, doc, form))
 
 
 class DocumentDownloadView(PermissionRequiredMixin, View):
@@ -205,7 +173,7 @@ class _DraftMixin(PermissionRequiredMixin):
         messages.success(
             self.request,
             f"已根据台账生成{doc.get_kind_display()}草稿（数据截至{timezone.localtime(doc.data_as_of):%Y-%m-%d %H:%M}），"
-            "请核对后签发",
+            "请核对后送领导签发",
         )
         return redirect(doc.get_absolute_url())
 
@@ -426,6 +394,52 @@ class BulletinCreateView(SubmitOnceMixin, _DraftMixin, View):
             )
             try:
                 return self.draft(kind=DocumentKind.BULLETIN, issuer=d["issuer"], draft=draft)
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+        return self.show(request, form)
+
+
+class TaskBulletinCreateView(BulletinCreateView):
+    """督办通报 for tasks: the task ledger of the issuer's scope (assignments the user may see)."""
+
+    def get(self, request):
+        return self.show(request, forms.TaskBulletinForm(initial=self.initial(), issuers=self.issuers()))
+
+    def show(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "page_title": "起草督办通报",
+                "icon": "clipboard-data",
+                "explanation": "通报中的到期任务、按期办结率、红色任务、迟报清单和红黑榜都在生成时从任务台账计算，"
+                "统计范围是发文机关及下级单位中您可以查看的交办。生成后可修改文字，再送领导签发。",
+                "submit_label": "生成督办通报草稿",
+            },
+            status=status,
+        )
+
+    def post(self, request):
+        form = forms.TaskBulletinForm(request.POST, issuers=self.issuers())
+        if form.is_valid():
+            d = form.cleaned_data
+            assignments = selectors.bulletin_assignments(request.user, d["issuer"])
+            draft = task_bulletin.task_bulletin(
+                issuer=d["issuer"],
+                assignments=assignments,
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+            )
+            try:
+                return self.draft(
+                    kind=DocumentKind.TASK_BULLETIN,
+                    issuer=d["issuer"],
+                    draft=draft,
+                    assignments=assignments.filter(pk__in=draft.params["assignments"]),
+                )
             except ValidationError as exc:
                 _attach_errors(form, exc)
             except PermissionDenied as exc:

@@ -96,6 +96,9 @@ class OfficialDocument:
     copy_number: str = ""  # 份号
     urgency: str = ""  # 紧急程度
     data_as_of: dt.datetime | None = None  # time of the ledger query behind every number (R-DOC-2)
+    # 签发人 of an 上行文 (文件格式 only): the 版头 then has 发文字号 on the left, 1 character in, and
+    # "签发人：姓名" on the right, 1 character in, on the same line (label 仿宋, name 楷体)
+    signer: str = ""
     attachment_pages: list[tuple[str, list[Block]]] = field(default_factory=list)  # (附件标题, blocks)
 
 

@@ -6,17 +6,19 @@ import datetime as dt
 import io
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 
 from core.gbt9704.imprint import imprint
 from core.gbt9704.model import (
+    CHAR_PITCH_PT,
     FANGSONG,
     HEITI,
     KAITI,
     LINE_PITCH,
     RED,
     SIZE_2,
+    TEXT_WIDTH_MM,
     XIAOBIAOSONG,
     Block,
     OfficialDocument,
@@ -74,10 +76,24 @@ def _head(doc, spec: OfficialDocument) -> None:
     add_text(mark, spec.issuer_mark, XIAOBIAOSONG, mark_size, color=RED, latin=XIAOBIAOSONG)
     if spec.letter:
         _letter_rule_and_number(doc, holder, spec, mark_mm)
+    elif spec.signer:
+        _upward_number(doc, spec)
     else:
         number = fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
         add_text(number, spec.doc_number)
         border(number, "bottom", val="single", size_eighths=12, space=11)  # red rule 4 mm below
+
+
+def _upward_number(doc, spec: OfficialDocument) -> None:
+    """上行文: 发文字号 left, 1 character in; 签发人 right, 1 character in, at a right tab stop on
+    the same line ("签发人" 仿宋 with a full-width colon, the name 楷体); the red rule below."""
+    number = fmt(doc.add_paragraph(), align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=1, before_lines=2)
+    right = Pt(TEXT_WIDTH_MM * 72 / 25.4 - CHAR_PITCH_PT)
+    number.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
+    add_text(number, spec.doc_number)
+    add_text(number, "\t签发人：", FANGSONG)
+    add_text(number, spec.signer, KAITI)
+    border(number, "bottom", val="single", size_eighths=12, space=11)
 
 
 def _letter_rule_and_number(doc, holder, spec: OfficialDocument, mark_mm: float) -> None:

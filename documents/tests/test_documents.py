@@ -52,6 +52,12 @@ def letter(org):
     )
 
 
+def sign(org, doc, leader="prov_leader", drafter="prov_supervisor"):
+    """送签 by the drafter, 签发 by the leader (the drafter never signs)."""
+    services.document_submit(actor=org.user(drafter), document=doc)
+    return services.document_issue(actor=org.user(leader), document=doc, password=PASSWORD)
+
+
 def test_chinese_date_has_no_padding():
     assert chinese_date(dt.date(2026, 3, 5)) == "2026年3月5日"
 
@@ -119,10 +125,13 @@ def test_regenerating_with_unchanged_data_is_identical_and_changes_show(org):
 
 def test_numbers_per_issuer_and_year_without_gaps_and_frozen(org):
     d1, d2 = letter(org), letter(org)
+    services.document_submit(actor=org.user("prov_supervisor"), document=d1)
     with pytest.raises(PermissionDenied):
-        services.document_issue(actor=org.user("prov_supervisor"), document=d1, password="wrong")
-    d1 = services.document_issue(actor=org.user("prov_supervisor"), document=d1, password=PASSWORD)
-    d2 = services.document_issue(actor=org.user("prov_supervisor"), document=d2, password=PASSWORD)
+        services.document_issue(actor=org.user("prov_leader"), document=d1, password="wrong")
+    with pytest.raises(PermissionDenied):  # the drafter (a 督查员) has no 签发 right
+        services.document_issue(actor=org.user("prov_supervisor"), document=d1, password=PASSWORD)
+    d1 = services.document_issue(actor=org.user("prov_leader"), document=d1, password=PASSWORD)
+    d2 = sign(org, d2)
     y = clock.today().year
     assert (d1.doc_number, d2.doc_number) == (f"示卫督〔{y}〕1号", f"示卫督〔{y}〕2号")
     with pytest.raises(ValidationError):
@@ -135,7 +144,7 @@ def test_numbers_per_issuer_and_year_without_gaps_and_frozen(org):
 
 
 def test_tampered_issued_file_is_refused(org, settings):
-    doc = services.document_issue(actor=org.user("prov_supervisor"), document=letter(org), password=PASSWORD)
+    doc = sign(org, letter(org))
     path = settings.MEDIA_ROOT / "documents" / doc.storage_name
     path.write_bytes(path.read_bytes() + b"x")
     with pytest.raises(ValidationError, match="SM3"):

@@ -111,3 +111,110 @@ def test_order_for_red_assignment(org):
     type(assignment).objects.filter(pk=assignment.pk).update(due_date=clock.today() - dt.timedelta(days=1))
     again = services.order_for_assignment(assignment=assignment, actor=org.user("prov_supervisor"))
     assert again.created_by == org.user("prov_supervisor")
+
+
+def _report(org):
+    from documents import builders
+    from documents.tests.test_documents import problems
+
+    draft = builders.rectification_report(
+        issuer=org.unit("province"), problems=problems(org), subject="全省问题", addressee="国家卫生健康委"
+    )
+    return services.document_draft(
+        actor=org.user("prov_supervisor"),
+        kind=DocumentKind.RECTIFICATION_REPORT,
+        org_unit=org.unit("province"),
+        draft=draft,
+    )
+
+
+def _number_paragraph(data: bytes, doc_number: str):
+    import io
+
+    import docx
+
+    d = docx.Document(io.BytesIO(data))
+    return next(p for p in d.paragraphs if p.text.startswith(doc_number))
+
+
+def test_upward_report_carries_the_signer_in_the_header(org):
+    """上行文 (整改情况报告 to the superior): 发文字号 left, 签发人 right on the same line (GB/T 9704
+    7.2.4): label 仿宋, name 楷体; a 下行文 (交办函) has no 签发人."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.oxml.ns import qn
+
+    doc = _report(org)
+    services.document_submit(actor=org.user("prov_supervisor"), document=doc, signer=org.user("prov_leader"))
+    doc = services.document_issue(actor=org.user("prov_leader"), document=doc, password=PASSWORD)
+    data = services.document_bytes(actor=org.user("prov_leader"), document=doc)
+    para = _number_paragraph(data, doc.doc_number)
+    assert para.text == f"{doc.doc_number}\t签发人：陈主任"
+    fonts = {r.text: r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in para.runs}
+    assert fonts["\t签发人："].startswith("仿宋") and fonts["陈主任"].startswith("楷体")
+    assert para.alignment is not None and para.alignment.name == "LEFT"
+    stops = list(para.paragraph_format.tab_stops)
+    assert [s.alignment for s in stops] == [WD_TAB_ALIGNMENT.RIGHT]
+    assert doc.issued_by == org.user("prov_leader")
+
+    letter_doc = letter(org)
+    services.document_submit(actor=org.user("prov_supervisor"), document=letter_doc)
+    letter_doc = services.document_issue(
+        actor=org.user("prov_leader"), document=letter_doc, password=PASSWORD
+    )
+    data = services.document_bytes(actor=org.user("prov_leader"), document=letter_doc)
+    assert "签发人" not in _number_paragraph(data, letter_doc.doc_number).text
+
+
+def test_workbench_lists_what_waits_for_the_user(org, django_assert_num_queries):
+    from documents.selectors import for_workbench
+
+    leader, sup = org.user("prov_leader"), org.user("prov_supervisor")
+    a, b, c = letter(org), letter(org), letter(org)
+    services.document_submit(actor=sup, document=a, signer=leader)
+    services.document_submit(actor=sup, document=b)
+    services.document_submit(actor=sup, document=c)
+    services.document_return(actor=leader, document=c, comment="重写")
+    with django_assert_num_queries(2):
+        total, rows = for_workbench(leader, clock.today())
+    assert total == 2 and {d.pk for d in rows} == {a.pk, b.pk}
+    total, rows = for_workbench(sup, clock.today())
+    assert total == 1 and rows[0].pk == c.pk
+    # a city leader has nothing of the province's to sign
+    assert for_workbench(org.user("city_a_leader"), clock.today())[0] == 0
+
+
+def test_county_leader_neither_sees_nor_signs_a_sibling_countys_document(org):
+    from core.testing import make_task  # noqa: F401  (the org's units)
+    from documents import builders
+    from documents.selectors import documents_visible
+    from documents.tests.test_documents import problems
+
+    qs = problems(org, 1, unit="county_b")
+    from org import services as org_services
+    from org.models import Role
+
+    org_services.role_grant(
+        actor=None,
+        user=org.user("county_b_head"),
+        role=Role.objects.get(code="supervisor"),
+        unit=org.unit("county_b"),
+        include_descendants=True,
+    )
+    drafter = org.user("county_b_head")
+    draft = builders.rectification_report(
+        issuer=org.unit("county_b"), problems=qs, subject="本县问题", addressee="甲市卫生健康委员会"
+    )
+    doc = services.document_draft(
+        actor=drafter, kind=DocumentKind.RECTIFICATION_REPORT, org_unit=org.unit("county_b"), draft=draft
+    )
+    services.document_submit(actor=drafter, document=doc)
+    sibling = org.user("county_a_leader")
+    assert not documents_visible(sibling).filter(pk=doc.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.document_issue(actor=sibling, document=doc, password=PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.document_return(actor=sibling, document=doc, comment="x")
+    own = org.user("county_b_leader")
+    assert [u.pk for u in services.eligible_signers(org.unit("county_b"))] == [own.pk]
+    doc = services.document_issue(actor=own, document=doc, password=PASSWORD)
+    assert doc.status == IssuedDocument.Status.ISSUED

@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("documents:document_list")
 
 
+def sign(org, doc, leader="prov_leader", drafter="prov_supervisor"):
+    """送签 by the drafter, 签发 by the leader (the drafter never signs)."""
+    services.document_submit(actor=org.user(drafter), document=doc)
+    return services.document_issue(actor=org.user(leader), document=doc, password=PASSWORD)
+
+
 def make_problems(org, n=3, unit="county_a", found_by="province", actor="prov_supervisor", days=10):
     out = []
     for i in range(n):
@@ -115,14 +121,17 @@ def test_accounts_without_permission_get_403(org, login):
 def test_other_city_cannot_see_or_download_a_letter_from_city_a_to_its_county(org, login):
     problems = make_problems(org, unit="county_a", found_by="city_a", actor="city_a_supervisor")
     doc = draft_letter(org, issuer="city_a", actor="city_a_supervisor", problems=problems)
-    doc = services.document_issue(actor=org.user("city_a_supervisor"), document=doc, password=PASSWORD)
+    doc = sign(org, doc, leader="city_a_leader", drafter="city_a_supervisor")
     outsider = city_b_supervisor(org)
     other = login(outsider)
     for name in ("document_detail", "document_download", "document_edit"):
         assert other.get(reverse(f"documents:{name}", args=[doc.pk])).status_code == 404, name
-    assert (
-        other.post(reverse("documents:document_issue", args=[doc.pk]), {"password": PASSWORD}).status_code
-        == 404
+    # a 督查员 has no 签发 right (403); a leader outside the issuer's scope finds nothing (404)
+    assert other.post(
+        reverse("documents:document_issue", args=[doc.pk]), {"password": PASSWORD}
+    ).status_code in (
+        403,
+        404,
     )
     assert doc.doc_number not in other.get(LIST).content.decode()
     assert other.get(LIST).context["paginator"].count == 0
@@ -181,7 +190,7 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
     detail = client.get(doc.get_absolute_url())
     html = detail.content.decode()
     assert "示范省卫生健康委员会" in html and "甲一县卫生健康局：" in html and problems[0].description in html
-    assert "数据截至" in html and 'id="issue"' in html
+    assert "数据截至" in html and 'id="issue"' not in html and 'id="submit"' in html
     # the message after drafting tells the time of the data in local time, as the page does
     from django.contrib.messages import get_messages
     from django.utils import timezone
@@ -240,12 +249,23 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
     assert draft_file.status_code == 200
     assert "（草稿）关于交办甲一县药品管理问题的函.docx" in unquote(draft_file["Content-Disposition"])
 
-    # 签发: a wrong password is refused and nothing is numbered
+    # 送签 to the province's leader; the drafter then sees no 签发 and cannot sign
+    submit = client.post(reverse("documents:document_submit", args=[doc.pk]), {"signer": ""})
+    assert submit.status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == "submitted"
+    assert client.get(edit).status_code == 302  # locked while 待签发
     issue = reverse("documents:document_issue", args=[doc.pk])
+    assert client.post(issue, {"password": PASSWORD}).status_code == 403  # a 督查员 has no 签发 right
+    client = login(org.user("prov_leader"))
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert 'id="issue"' in html and 'id="submit"' not in html and "签发记录" in html
+
+    # 签发: a wrong password is refused and nothing is numbered
     wrong = client.post(issue, {"password": "wrong-password"})
     assert wrong.status_code == 200 and "密码不正确" in wrong.content.decode()
     doc.refresh_from_db()
-    assert doc.status == "draft" and doc.number is None
+    assert doc.status == "submitted" and doc.number is None
     done = client.post(issue, {"password": PASSWORD})
     assert done.status_code == 302
     doc.refresh_from_db()
@@ -253,6 +273,8 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
     assert doc.status == "issued" and doc.doc_number == f"示卫督〔{year}〕1号"
     html = client.get(doc.get_absolute_url()).content.decode()
     assert doc.doc_number in html and doc.sm3 in html and 'id="issue"' not in html
+    assert 'id="doc-issued-by"' in html and "陈主任" in html
+    client = login(org.user("prov_supervisor"))
     assert "修改文字" not in html
 
     # download == the stored bytes, with the Chinese file name
@@ -272,8 +294,9 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
     client.post(edit, {"title": "改", "addressee": "x", "body_text": "正文", "version": doc.version})
     doc.refresh_from_db()
     assert doc.title == "关于交办甲一县药品管理问题的函"
-    again = client.post(issue, {"password": PASSWORD})
-    assert "已签发" in again.content.decode()
+    again = login(org.user("prov_leader")).post(issue, {"password": PASSWORD})
+    assert "只有送签后待签发的公文可以签发" in again.content.decode()
+    client = login(org.user("prov_supervisor"))
 
     # the letter is counted on the problems: they leave the 待交办 list
     page = client.get(url, {"issuer": province, "recipient": org.unit("county_a").pk})
@@ -282,8 +305,10 @@ def test_letter_draft_edit_issue_download_through_the_web(org, login):
 
 
 def test_numbers_per_issuer_without_gaps_through_the_web(org, login):
-    client = login(org.user("prov_supervisor"))
+    client = login(org.user("prov_leader"))
     docs = [draft_letter(org) for _ in range(3)]
+    for d in docs:
+        services.document_submit(actor=org.user("prov_supervisor"), document=d)
     client.post(reverse("documents:document_issue", args=[docs[1].pk]), {"password": "nope"})
     for d in docs:
         assert (
@@ -298,12 +323,13 @@ def test_a_problem_is_not_assigned_twice(org, login):
     problems = make_problems(org, n=1)
     first = draft_letter(org, problems=problems)
     second = draft_letter(org, problems=problems)
-    services.document_issue(actor=org.user("prov_supervisor"), document=first, password=PASSWORD)
-    client = login(org.user("prov_supervisor"))
+    services.document_submit(actor=org.user("prov_supervisor"), document=second)
+    sign(org, first)
+    client = login(org.user("prov_leader"))
     response = client.post(reverse("documents:document_issue", args=[second.pk]), {"password": PASSWORD})
     assert "不能重复交办" in response.content.decode()
     second.refresh_from_db()
-    assert second.status == "draft"
+    assert second.status == "submitted"
 
 
 def test_order_for_an_overdue_problem_only(org, login):
@@ -323,7 +349,7 @@ def test_order_for_an_overdue_problem_only(org, login):
     assert doc.recipient == problem.org_unit and list(doc.problems.all()) == [problem]
     assert "已逾期4天" in services.body_to_text(doc.body)
     assert client.get(doc.get_absolute_url()).status_code == 200
-    services.document_issue(actor=org.user("prov_supervisor"), document=doc, password=PASSWORD)
+    sign(org, doc)
     assert problem.events.filter(kind="escalated", note__contains="督办单").exists()
     assert client.get(url, {"problem": 99999}).status_code == 404
     assert client.get(url).status_code == 302  # no problem named: back to the problem ledger
@@ -402,7 +428,7 @@ def test_report_for_a_unit_subtree(org, login):
 def test_list_filters_by_kind_status_year(org, login):
     a = draft_letter(org)
     b = draft_letter(org)
-    b = services.document_issue(actor=org.user("prov_supervisor"), document=b, password=PASSWORD)
+    b = sign(org, b)
     client = login(org.user("prov_supervisor"))
     ids = lambda r: [d.pk for d in r.context["page_obj"]]  # noqa: E731
     assert set(ids(client.get(LIST))) == {a.pk, b.pk}
@@ -420,9 +446,7 @@ def test_export_holds_exactly_the_filtered_rows_and_is_audited(org, login):
     from audit.models import AuditEvent
 
     a = draft_letter(org)
-    b = services.document_issue(
-        actor=org.user("prov_supervisor"), document=draft_letter(org), password=PASSWORD
-    )
+    b = sign(org, draft_letter(org))
     client = login(org.user("prov_supervisor"))
     page = client.get(LIST, {"status": "issued"})
     assert reverse("documents:document_export") + "?status=issued" in page.content.decode()

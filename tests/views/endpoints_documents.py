@@ -1,4 +1,5 @@
-"""Declarations: 公文 (交办函, 督办单, 督查通报, 督查报告; edit, 签发, download, list, export)."""
+"""Declarations: 公文 (交办函, 督办单, 督查通报, 督办通报, 督查报告; edit, 送签, 撤回, 退回, 签发,
+download, list, export)."""
 
 import datetime as dt
 
@@ -13,6 +14,7 @@ from rectification.models import Problem
 from rectification.tests.factories import new_problem
 
 SUP = "city_a_supervisor"  # the world's 交办函 is 甲市's, to 甲一县
+LEADER = "city_a_leader"  # signs 甲市's documents
 
 
 def _city_a():
@@ -42,6 +44,12 @@ def _draft(world):
         problems=[problem],
     )
     return {"draft": document}
+
+
+def _submitted(world):
+    drafted = _draft(world)
+    dsvc.document_submit(actor=world["org"].user(SUP), document=drafted["draft"])
+    return drafted
 
 
 def _edit_body(world, **over):
@@ -117,6 +125,14 @@ DOCUMENTS = [
         invalid=_period(_today, lambda: "2020-01-01"),  # ends before it starts
     ),
     Endpoint(
+        "documents:task_bulletin_create",
+        scope=LISTING,
+        insider=SUP,
+        valid=_period(_months_ago, _today),
+        state=rows(IssuedDocument),
+        invalid=_period(_today, lambda: "2020-01-01"),  # ends before it starts
+    ),
+    Endpoint(
         "documents:report_create",
         scope=LISTING,
         insider=SUP,
@@ -138,11 +154,41 @@ DOCUMENTS = [
         invalid=lambda w: _edit_body(w, title=""),
     ),
     Endpoint(
-        "documents:document_issue",
+        "documents:document_submit",
         pk("draft"),
         insider=SUP,
         get=None,
         prepare=_draft,
+        valid=lambda w: {"signer": ""},  # to any leader of 甲市
+        state=value("draft", "status"),
+        invalid=lambda w: {"signer": "999999"},  # not a leader of the issuer
+    ),
+    Endpoint(
+        "documents:document_withdraw",
+        pk("draft"),
+        insider=SUP,
+        get=None,
+        prepare=_submitted,
+        valid=lambda w: {},
+        state=value("draft", "status"),
+        why="invalid: a button without fields",
+    ),
+    Endpoint(
+        "documents:document_return",
+        pk("draft"),
+        insider=LEADER,
+        get=None,
+        prepare=_submitted,
+        valid=lambda w: {"comment": "请核实整改时限"},
+        state=value("draft", "status"),
+        invalid=lambda w: {"comment": ""},  # 请填写退回意见
+    ),
+    Endpoint(
+        "documents:document_issue",
+        pk("draft"),
+        insider=LEADER,
+        get=None,
+        prepare=_submitted,
         valid=lambda w: {"password": PASSWORD},
         state=value("draft", "status"),
         invalid=lambda w: {"password": ""},
