@@ -324,3 +324,28 @@ def bulletin_issued(document: IssuedDocument, today: dt.date | None = None) -> i
         if days_red(a, today) >= p.accountability_days:
             steps += take_step(assignment=a, level=Level.ACCOUNTABILITY, today=today) is not None
     return steps
+
+
+def order_issued(document: IssuedDocument) -> int:
+    """A 督办单 of the ladder was signed and issued: it goes to the unit (an inbox notice to its
+    signers) and onto the task's timeline; the number of assignments told."""
+    told = 0
+    for a in document.assignments.select_related("task", "unit").order_by("pk"):
+        TaskEvent.objects.create(
+            task=a.task,
+            assignment=a,
+            kind=EventKind.ORDERED,
+            actor=document.issued_by,
+            at=clock.now(),
+            note=f"督办单已签发：{document.doc_number}《{document.title}》，签发人{document.issued_by.full_name}",
+        )
+        notify(
+            recipients=unit_people(a.unit, "tasks.sign_assignment"),
+            kind=Message.Kind.RED,
+            title=f"【督办单已签发】{document.doc_number} {a.task.title}",
+            body=f"{a.unit.display_name}承办，完成时限{a.due_date:%Y-%m-%d}，已逾期。请按督办单要求限期办结并报告。",
+            link=document.get_absolute_url(),
+            dedupe_key=f"ladder-order:{document.pk}:{a.pk}",
+        )
+        told += 1
+    return told

@@ -115,6 +115,8 @@ def test_a_red_item_climbs_the_ladder_each_step_once(org, red):
 
     to_days_red(9)
     doc_services.document_issue(actor=org.user("prov_leader"), document=order, password=PASSWORD)
+    told = Message.objects.filter(link=order.get_absolute_url(), title__startswith="【督办单已签发】")
+    assert {m.recipient.username for m in told} == {"county_a_head", "county_a_clerk"}
     listing = bulletin(org, [red])  # document_issued: 列入通报
     assert levels(red) == [Level.REMIND, Level.URGE, Level.ORDER, Level.BULLETIN]
     assert TaskEscalation.objects.get(assignment=red, level=Level.BULLETIN).document == listing
@@ -139,7 +141,7 @@ def test_a_red_item_climbs_the_ladder_each_step_once(org, red):
         EventKind.BULLETINED,
         EventKind.ACCOUNTABILITY_PROPOSED,
     ]
-    assert [k for k in kinds if k in ladder_kinds] == ladder_kinds
+    assert [k for k in dict.fromkeys(kinds) if k in ladder_kinds] == ladder_kinds  # first of each, in order
     assert AuditEvent.objects.filter(action="escalation.step.taken").count() == 5
 
     for _ in range(3):  # idempotent under repeated runs
