@@ -33,7 +33,10 @@ class InstructionForm(StyledForm):
         label="落实单位",
         queryset=None,
         empty_label="请选择",
-        error_messages={"required": "请选择落实单位", "invalid_choice": "落实单位须是与批示对象相关的单位"},
+        error_messages={
+            "required": "请选择落实单位",
+            "invalid_choice": "落实单位须是批示对象的单位或其上级单位",
+        },
     )
     assignee_person = PersonChoice(
         label="落实责任人",

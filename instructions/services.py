@@ -58,7 +58,7 @@ def _check_assignee(actor, kind, target, unit, person) -> None:
     if not scoping.unit_in_scope(actor, rules.ADD, unit):
         raise ValidationError({"assignee_unit": "落实单位不在您的管辖范围内"})
     if unit.pk not in {u.pk for u in targets.related_units(kind, target)}:
-        raise ValidationError({"assignee_unit": "落实单位须是与批示对象相关的单位"})
+        raise ValidationError({"assignee_unit": "落实单位须是批示对象的单位或其上级单位"})
     if person is not None and person.unit_id != unit.pk:
         raise ValidationError({"assignee_person": "落实责任人须是落实单位的人员"})
 

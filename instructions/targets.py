@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from core import clock
 from documents.models import IssuedDocument
 from instructions.models import TargetKind
+from org.models import Unit
 from rectification.choices import ProblemEventKind
 from rectification.models import Problem, ProblemEvent
 from reporting.models import ProgressReport
@@ -70,8 +71,9 @@ def find(kind: str, pk, user):
 
 
 def related_units(kind: str, target) -> list:
-    """The units a 批示 on `target` may be sent to: its own units and, for a task, every unit it
-    was assigned to (its co-units too); for a report, the reporting and the assigning unit."""
+    """The units a 批示 on `target` may be sent to: its own units — for a task every unit it was
+    assigned to and its co-units too; for a report the reporting and the assigning unit — and the
+    units above them (a city may be told to see to its county's problem). One query for the tree."""
     if kind == TargetKind.REPORT:
         a = target.assignment
         units = [target.org_unit, a.unit, a.org_unit, a.task.lead_unit]
@@ -80,11 +82,8 @@ def related_units(kind: str, target) -> list:
     if kind == TargetKind.TASK:
         units += [a.unit for a in target.assignments.select_related("unit")]
         units += list(target.co_units.all())
-    out = {}
-    for unit in units:
-        if unit is not None:
-            out.setdefault(unit.pk, unit)
-    return sorted(out.values(), key=lambda u: u.path)
+    ids = {pk for unit in units if unit is not None for pk in unit.ancestor_ids}
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
 
 
 def label(kind: str, target) -> str:

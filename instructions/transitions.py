@@ -19,7 +19,7 @@ INSTRUCTION = Machine(
             S.PENDING,
             "领导（instructions.add_instruction），对其范围内可见的任务、进展报告、问题或公文",
             "",
-            "落实单位在批示领导的范围内并与批示对象相关；须写明批示内容和落实时限",
+            "落实单位在批示领导的范围内，是批示对象的单位或其上级单位；须写明批示内容和落实时限",
         ),
         Transition(
             "answer",

@@ -76,7 +76,7 @@ def test_refusals_change_nothing(org):
     _refused(create, actor=org.user("county_a_clerk"), assignee_unit=org.unit("county_a"), **base)
     _refused(create, actor=leader, assignee_unit=org.unit("county_a"), **{**base, "text": "  "})
     err = _refused(create, actor=leader, assignee_unit=org.unit("county_b"), **base)
-    assert "相关" in str(err)
+    assert "上级单位" in str(err)
     err = _refused(create, actor=org.user("county_b_leader"), assignee_unit=org.unit("county_a"), **base)
     assert "找不到" in str(err)  # county 甲二's leader cannot see county 甲一's task
     past = {**base, "due_date": clock.today() - dt.timedelta(days=1)}
