@@ -226,6 +226,10 @@ def report_units(user, issuer: Unit) -> list[Unit]:
     )
 
 
+def assignments_for(user):
+    return assignments_visible(user)
+
+
 def bulletin_assignments(user, issuer: Unit):
     """督办通报: the assignments the user may see whose 承办单位 is in the issuer's subtree."""
     return assignments_visible(user).filter(scoping.subtree_q(issuer, "unit"))

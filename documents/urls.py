@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/letter/", views.LetterCreateView.as_view(), name="letter_create"),
     path("new/order/", views.OrderCreateView.as_view(), name="order_create"),
     path("new/bulletin/", views.BulletinCreateView.as_view(), name="bulletin_create"),
+    path("new/task-order/", views.TaskOrderCreateView.as_view(), name="task_order_create"),
     path("new/task-bulletin/", views.TaskBulletinCreateView.as_view(), name="task_bulletin_create"),
     path("new/report/", views.ReportCreateView.as_view(), name="report_create"),
     path("<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),

@@ -351,6 +351,27 @@ class OrderCreateView(SubmitOnceMixin, _DraftMixin, View):
         return self.show(request, problem, form, issuers)
 
 
+class TaskOrderCreateView(SubmitOnceMixin, PermissionRequiredMixin, View):
+    """发督办单 from a task's page: a 督办单 for one red assignment, drafted by the user in the name
+    of the assigning unit and sent at once for 签发 (documents.services.order_for_assignment)."""
+
+    permission = selectors.ADD
+    http_method_names = ["post"]
+
+    def post(self, request):
+        value = request.POST.get("assignment", "")
+        assignment = get_object_or_404(
+            selectors.assignments_for(request.user).select_related("task"), pk=value if value.isdigit() else 0
+        )
+        try:
+            doc = services.order_for_assignment(assignment=assignment, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+            return redirect(assignment.task.get_absolute_url())
+        messages.success(request, "已起草督办单并送发文机关领导签发")
+        return redirect(doc.get_absolute_url())
+
+
 class BulletinCreateView(SubmitOnceMixin, _DraftMixin, View):
     """督查通报 for a period over the user's scope (problems and campaigns the user may see)."""
 

@@ -46,6 +46,17 @@ def _draft(world):
     return {"draft": document}
 
 
+def _red(world):
+    """The world's assignment (甲一县's own task, due in 60 days) red; another, not red."""
+    from core.testing import make_task
+
+    clock.travel(days=70)
+    green = make_task(
+        world["org"], title=f"{MARK}未逾期", lead="county_a", org_unit="county_a", creator="county_a_head"
+    )
+    return {"green": green.assignments.get()}
+
+
 def _submitted(world):
     drafted = _draft(world)
     dsvc.document_submit(actor=world["org"].user(SUP), document=drafted["draft"])
@@ -123,6 +134,18 @@ DOCUMENTS = [
         valid=_period(_months_ago, _today),
         state=rows(IssuedDocument),
         invalid=_period(_today, lambda: "2020-01-01"),  # ends before it starts
+    ),
+    Endpoint(
+        "documents:task_order_create",
+        scope=RECORD,  # about one assignment
+        insider=SUP,
+        get=None,
+        prepare=_red,
+        valid=lambda w: {"assignment": w["assignment"].pk},
+        state=rows(IssuedDocument),
+        audits=2,  # drafted, and sent for 签发
+        invalid=lambda w: {"assignment": w["green"].pk},  # not red: no 督办单
+        refusal="message",
     ),
     Endpoint(
         "documents:task_bulletin_create",
