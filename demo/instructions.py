@@ -86,7 +86,7 @@ class InstructionsMixin:
             assignee_person=self.users.get(head) if head else None,
         )
         self.counts["instructions"] += 1
-        t = self._now_offset()
+        t = self._instruction_now()
         if fate in ("closed", "answered", "returned"):
             self.at(t + min(days - 1, 2) + 0.3, self._instruction_answer, ins.pk, fate)
 
@@ -97,7 +97,7 @@ class InstructionsMixin:
             return
         isvc.instruction_answer(actor=self.user(answerer), instruction=ins, text=self.rng.choice(ANSWERS))
         if fate in ("closed", "returned"):
-            self.at(self._now_offset() + 1.2, self._instruction_leader, pk, fate)
+            self.at(self._instruction_now() + 1.2, self._instruction_leader, pk, fate)
 
     def _instruction_leader(self, pk, fate):
         ins = Instruction.objects.select_related("author").get(pk=pk)
@@ -107,12 +107,12 @@ class InstructionsMixin:
             due = clock.today() + dt.timedelta(days=12)
             isvc.instruction_return(actor=ins.author, instruction=ins, text=RETURN_NOTE, due_date=due)
 
-    def _now_offset(self) -> float:
+    def _instruction_now(self) -> float:
         return (clock.now() - self.base).total_seconds() / 86400
 
     # --- what a leader writes on: a record of their scope, picked when they write -------------
 
-    def _answering(self, units):
+    def _instruction_answering(self, units):
         return [u for u in units if u is not None and (u.pk in self.clerk or u.pk in self.head)]
 
     def _instruction_target(self, scope: Unit, kind: str):
@@ -121,7 +121,8 @@ class InstructionsMixin:
         pick = [
             (obj, unit)
             for obj, unit in self._instruction_candidates(scope, kind)
-            if self._answering([unit]) and scoping.unit_in_scope(leader, "instructions.add_instruction", unit)
+            if self._instruction_answering([unit])
+            and scoping.unit_in_scope(leader, "instructions.add_instruction", unit)
         ]
         return self.rng.choice(pick) if pick else None
 

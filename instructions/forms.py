@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from files.forms import MultipleFileField, files_help
 from org.models import Unit, User
 from tasks.forms import StyledForm, _date, _text
 
@@ -62,7 +63,12 @@ class InstructionForm(StyledForm):
 
 class AnswerForm(StyledForm):
     text = _text("落实情况", max_length=2000, rows=5, help_text="写明已做了什么、结果如何、下一步")
+    files = MultipleFileField(label="附件（可不传）")
     version = _version()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = files_help()
 
 
 class CloseForm(StyledForm):

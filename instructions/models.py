@@ -147,6 +147,10 @@ class InstructionEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(db_index=True)
     text = models.TextField(blank=True)
+    # files sent with a 落实情况 (files.registry: seen by whoever sees the 批示)
+    attachments = models.ManyToManyField(
+        "files.Attachment", verbose_name="附件", blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]

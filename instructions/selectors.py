@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from core import scoping
 from instructions import lights, rules
-from instructions.models import Instruction, InstructionStatus
+from instructions.models import Instruction, InstructionEvent, InstructionStatus
 from org.selectors import unit_choices_for
 
 WORKBENCH_ROWS = 8
@@ -40,7 +40,7 @@ def detail(user, pk: int, today: dt.date) -> Instruction:
         Instruction.objects.visible_to(user, rules.VIEW).select_related(*RELATED, "closed_by"), pk=pk
     )
     ins.light_info = lights.light_of(ins, today)
-    ins.history = list(ins.events.select_related("actor__unit"))
+    ins.history = list(ins.events.select_related("actor__unit").prefetch_related("attachments"))
     return ins
 
 
@@ -78,6 +78,14 @@ def for_workbench(user, today: dt.date) -> Workbench:
         )
     to_close = Instruction.objects.filter(author=user, status=InstructionStatus.ANSWERED)
     return Workbench(_first(pending, today), _first(to_close, today))
+
+
+def instruction_files(user):
+    """Files sent with a 落实情况, visible with their 批示 (registered with files.registry)."""
+    visible = Instruction.objects.visible_to(user, rules.VIEW).values("pk")
+    return InstructionEvent.attachments.through.objects.filter(
+        instructionevent__instruction__in=visible
+    ).values("attachment_id")
 
 
 def unit_options(user):

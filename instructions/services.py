@@ -13,6 +13,7 @@ from django.db import transaction
 from audit.services import record
 from core import clock, scoping
 from core.services import require
+from files.services import attachment_store
 from instructions import rules, targets
 from instructions.models import Instruction, InstructionEvent
 from instructions.transitions import INSTRUCTION
@@ -38,9 +39,12 @@ def _locked(ins: Instruction, version: int | None) -> Instruction:
     return fresh
 
 
-def _history(ins: Instruction, kind: str, actor: User, text: str) -> None:
-    InstructionEvent.objects.create(instruction=ins, kind=kind, actor=actor, at=clock.now(), text=text)
+def _history(ins: Instruction, kind: str, actor: User, text: str) -> InstructionEvent:
+    event = InstructionEvent.objects.create(
+        instruction=ins, kind=kind, actor=actor, at=clock.now(), text=text
+    )
     targets.timeline(ins, kind, actor, f"{InstructionEvent.Kind(kind).label}：{text[:200]}")
+    return event
 
 
 def _check_text(text: str, field: str, empty: str) -> str:
@@ -131,15 +135,28 @@ def _tell_assignee(ins: Instruction, title: str, body: str) -> None:
 
 
 @transaction.atomic
-def instruction_answer(*, actor: User, instruction: Instruction, text: str, version: int | None = None):
+def instruction_answer(
+    *, actor: User, instruction: Instruction, text: str, files=(), version: int | None = None
+):
+    """报送落实情况, with optional files (stored by files.services, type and size by content)."""
     ins = _locked(instruction, version)
     rules.check_answer(actor, ins)
     text = _check_text(text, "text", "请填写落实情况")
     ins.status = INSTRUCTION.target("answer")
     ins.answered_at, ins.answered_on = clock.now(), clock.today()
     ins.save()
-    _history(ins, "answered", actor, text)
-    record(actor=actor, action="instructions.instruction.answered", obj=ins, changes={"text": text[:500]})
+    event = _history(ins, "answered", actor, text)
+    stored = [
+        attachment_store(actor=actor, upload=upload, org_unit=ins.assignee_unit, purpose="report")
+        for upload in files or ()
+    ]
+    event.attachments.add(*stored)
+    record(
+        actor=actor,
+        action="instructions.instruction.answered",
+        obj=ins,
+        changes={"text": text[:500], "files": [a.original_name for a in stored]},
+    )
     notify(
         recipients=[ins.author],
         kind=Message.Kind.INSTRUCTION,

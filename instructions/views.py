@@ -183,6 +183,9 @@ class InstructionAnswerView(_ActionView):
     explanation = "报送后由批示领导圈阅；领导可退回要求补充。"
     success_message = "落实情况已报送，批示领导将收到提醒"
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "multipart": True}
+
     def perform(self, form):
         return services.instruction_answer(
             actor=self.request.user, instruction=self.object, **form.cleaned_data

@@ -113,3 +113,19 @@ def test_workbench_lists(org):
     pending, to_close = selectors.for_workbench(leader, clock.today())
     assert pending[0] == 0 and to_close[0] == 1 and to_close[1][0].pk == ins.pk
     assert selectors.for_workbench(org.user("county_b_clerk"), clock.today()).pending[0] == 0
+
+
+def test_answer_with_a_file_seen_by_who_sees_the_instruction(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from files.selectors import attachments_visible
+
+    ins = instruct(org, county_task(org))
+    pdf = SimpleUploadedFile("落实方案.pdf", b"%PDF-1.4\n%%EOF")
+    services.instruction_answer(
+        actor=org.user("county_a_clerk"), instruction=ins, text="方案见附件", files=[pdf]
+    )
+    att = ins.events.get(kind="answered").attachments.get()
+    assert att.original_name == "落实方案.pdf"
+    assert attachments_visible(org.user("city_a_leader")).filter(pk=att.pk).exists()
+    assert not attachments_visible(org.user("county_b_leader")).filter(pk=att.pk).exists()

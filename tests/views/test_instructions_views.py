@@ -94,3 +94,37 @@ def test_filters(org, client):
     assert "逾期的批示" not in client.get(url, {"assignee_unit": unit}).content.decode()
     assert "逾期的批示" in client.get(url, {"assignee_unit": org.unit("city_a").pk}).content.decode()
     assert late.pk
+
+
+@pytest.mark.django_db
+def test_problem_and_document_pages_show_their_instructions(org, client):
+    world = build_world(org)
+    problem, document = world["problem"], world["document"]
+    instruct(org, problem, kind="problem", text="问题批示：立行立改")
+    instruct(org, document, kind="document", text="公文批示：逐项落实")
+    client.force_login(org.user("city_a_leader"))
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert "问题批示：立行立改" in page and "公文批示" not in page
+    assert reverse("instructions:instruction_create", args=["problem", problem.pk]) in page
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "公文批示：逐项落实" in page
+    client.force_login(org.user("county_a_clerk"))  # the unit sees the 批示, without the button
+    page = client.get(problem.get_absolute_url()).content.decode()
+    assert "问题批示：立行立改" in page
+    assert reverse("instructions:instruction_create", args=["problem", problem.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_task_page_section_query_count_is_constant(org, client):
+    task = county_task(org)
+    client.force_login(org.user("city_a_leader"))
+    client.get(task.get_absolute_url())
+
+    def count(n):
+        for i in range(n):
+            instruct(org, task, text=f"批示{i}")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(task.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(1) == count(6)
