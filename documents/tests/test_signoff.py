@@ -218,3 +218,29 @@ def test_county_leader_neither_sees_nor_signs_a_sibling_countys_document(org):
     assert [u.pk for u in services.eligible_signers(org.unit("county_b"))] == [own.pk]
     doc = services.document_issue(actor=own, document=doc, password=PASSWORD)
     assert doc.status == IssuedDocument.Status.ISSUED
+
+
+def test_task_page_offers_an_order_for_a_red_assignment(org, login):
+    from django.urls import reverse
+
+    task = make_task(org, days=10)
+    assignment = task.assignments.get()
+    sup = login(org.user("prov_supervisor"))
+    assert 'data-action="task_order"' not in sup.get(task.get_absolute_url()).content.decode()
+    clock.travel(days=12)
+    html = sup.get(task.get_absolute_url()).content.decode()
+    assert 'data-action="task_order"' in html
+    clerk = login(org.user("county_a_clerk"))
+    assert 'data-action="task_order"' not in clerk.get(task.get_absolute_url()).content.decode()
+    assert (
+        clerk.post(reverse("documents:task_order_create"), {"assignment": assignment.pk}).status_code == 403
+    )
+    sup = login(org.user("prov_supervisor"))
+    response = sup.post(reverse("documents:task_order_create"), {"assignment": assignment.pk})
+    doc = IssuedDocument.objects.get(kind=DocumentKind.SUPERVISION_ORDER)
+    assert response["Location"] == doc.get_absolute_url() and doc.created_by == org.user("prov_supervisor")
+    html = sup.get(task.get_absolute_url()).content.decode()
+    assert 'data-action="task_order"' not in html and doc.title in html
+    again = sup.post(reverse("documents:task_order_create"), {"assignment": assignment.pk}, follow=True)
+    assert "不能重复督办" in again.content.decode()
+    assert IssuedDocument.objects.count() == 1
