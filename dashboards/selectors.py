@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from core import scoping
 from core.db import first_of_union
+from documents import selectors as documents_selectors
+from instructions import selectors as instructions_selectors
 from notifications.selectors import recent_for
 from org.models import Unit
 from reporting.models import ProgressReport
@@ -247,18 +249,53 @@ def _my_red(c: _Ctx) -> Section:
     return _first_of(section, branches, ("due_date", "id"))
 
 
+def _to_issue(c: _Ctx) -> Section:
+    """待签发: documents sent to this leader for 签发, and a drafter's documents returned with comments."""
+    section = Section("to_issue", "待签发公文", "pen", "primary", "没有待签发或退回修改的公文")
+    section.shown = scoping.has_any(c.user, "documents.issue_issueddocument") or scoping.has_any(
+        c.user, "documents.add_issueddocument"
+    )
+    if section.shown:
+        section.total, section.items = documents_selectors.for_workbench(c.user, c.today)
+    return section
+
+
+def _instructions(c: _Ctx) -> tuple[Section, Section]:
+    """待落实批示 (for the units a 批示 names) and 待圈阅批示 (answered, for the leader who wrote it)."""
+    pending = Section("instr_pending", "待落实批示", "chat-square-text", "warning", "没有待落实的领导批示")
+    to_close = Section("instr_close", "待圈阅批示", "check2-circle", "info", "没有待圈阅的批示落实情况")
+    pending.shown = scoping.has_any(c.user, "instructions.answer_instruction")
+    to_close.shown = scoping.has_any(c.user, "instructions.add_instruction")
+    if pending.shown or to_close.shown:
+        wb = instructions_selectors.for_workbench(c.user, c.today)
+        pending.total, pending.items = wb.pending
+        to_close.total, to_close.items = wb.to_close
+    return pending, to_close
+
+
 def workbench(user, today: dt.date) -> dict:
     c = _context(user, today)
     to_sign, to_report, overdue = _to_sign(c), _to_report(c), _overdue(c)
     own_line = _own_line(user)
     completions, extensions, reports = _completions(c, own_line), _extensions(c, own_line), _reports(c)
     my_red = _my_red(c)
+    to_issue, (instr_pending, instr_close) = _to_issue(c), _instructions(c)
     lists = [s for s in (to_sign, to_report, overdue, completions, my_red) if s.shown]
     _load(lists, Assignment.objects.select_related("task", "unit"))
     for s in lists:
         s.items = [_with_reason(a, today) for a in s.items]
     return {
-        "cards": [to_sign, to_report, overdue, completions, extensions, reports],
+        "cards": [
+            to_sign,
+            to_report,
+            overdue,
+            completions,
+            extensions,
+            reports,
+            to_issue,
+            instr_pending,
+            instr_close,
+        ],
         "my_red": my_red,
         "inbox_recent": recent_for(user, 6),
     }

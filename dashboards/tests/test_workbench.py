@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from core import clock
 from core.testing import make_task
+from documents import services as dsvc
+from documents.builders import Draft
+from instructions import services as isvc
 from notifications.services import notify
 from reporting import services as rsvc
 from tasks import services
@@ -135,12 +138,14 @@ def test_workbench_constant_queries(org, login, rows, django_assert_num_queries)
         notify(recipients=[clerk], kind="system", title=f"消息{i}")
     clock.travel(days=0)
     c = login(org.user("county_a_clerk"))
-    with django_assert_num_queries(16):  # 15 + which of the units can receive or assign work
+    # 15 + which of the units can receive or assign work + the two 批示 lists
+    with django_assert_num_queries(18):
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("to_sign", "to_report", "overdue", "my_red"))
     c = login(org.user("prov_supervisor"))
-    with django_assert_num_queries(18):  # to_sign not shown at the top, + the units query
+    # to_sign not shown at the top, + the units query + the documents waiting (none: one count)
+    with django_assert_num_queries(19):
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("overdue", "extensions", "my_red"))
@@ -160,3 +165,41 @@ def test_milestone_report_due_follows_the_due_soon_setting(org, login, settings)
     assert t.code not in codes(sections(c.get(reverse("dashboards:workbench")))["to_report"])
     settings.DUBAN_LIGHT_DUE_SOON_DAYS = 10
     assert t.code in codes(sections(c.get(reverse("dashboards:workbench")))["to_report"])
+
+
+def test_leader_and_units_see_their_documents_and_instructions(org, login):
+    """待签发 for the leader a document was sent to; 待落实批示 for the unit a 批示 names and
+    nobody else; 待圈阅批示 for the leader once it is answered."""
+    task = make_task(org, title="医共体建设", lead="county_a", days=30)
+    leader = org.user("city_a_leader")
+    ins = isvc.instruction_create(
+        actor=leader,
+        kind="task",
+        target_id=task.pk,
+        text="请甲一县本周内拿出方案",
+        assignee_unit=org.unit("county_a"),
+        due_date=clock.today() + dt.timedelta(days=5),
+    )
+    doc = dsvc.document_draft(
+        actor=org.user("prov_supervisor"),
+        kind="bulletin",
+        org_unit=org.unit("province"),
+        draft=Draft("关于全省督查情况的通报", "各市卫生健康委员会", [["p", "正文。"]], clock.now()),
+    )
+    dsvc.document_submit(actor=org.user("prov_supervisor"), document=doc, signer=org.user("prov_leader"))
+
+    s = sections(login(org.user("county_a_clerk")).get(reverse("dashboards:workbench")))
+    assert [i.pk for i in s["instr_pending"].items] == [ins.pk] and s["instr_pending"].total == 1
+    assert not s["instr_close"].shown and not s["to_issue"].shown
+    s = sections(login(org.user("county_b_clerk")).get(reverse("dashboards:workbench")))
+    assert s["instr_pending"].shown and s["instr_pending"].total == 0
+    s = sections(login(org.user("prov_leader")).get(reverse("dashboards:workbench")))
+    assert [d.pk for d in s["to_issue"].items] == [doc.pk]
+    s = sections(login(org.user("city_a_leader")).get(reverse("dashboards:workbench")))
+    assert s["to_issue"].total == 0 and s["instr_close"].total == 0
+
+    isvc.instruction_answer(actor=org.user("county_a_clerk"), instruction=ins, text="方案已报送")
+    s = sections(login(org.user("city_a_leader")).get(reverse("dashboards:workbench")))
+    assert [i.pk for i in s["instr_close"].items] == [ins.pk]
+    s = sections(login(org.user("county_a_clerk")).get(reverse("dashboards:workbench")))
+    assert s["instr_pending"].total == 0
