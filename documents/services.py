@@ -32,6 +32,7 @@ from documents.signals import document_issued
 from documents.transitions import DOCUMENT
 from notifications.models import Message
 from notifications.services import notify
+from org.choices import UnitKind
 from org.models import Unit, User
 from rectification.choices import ProblemEventKind, ProblemStatus
 from rectification.lights import is_overdue
@@ -266,10 +267,10 @@ def _event(doc: IssuedDocument, kind: str, actor: User | None, note: str = "") -
 def eligible_signers(org_unit: Unit, exclude=()):
     """Leaders who may sign for the issuer: holding the 签发 right through a role given at the
     issuer itself (a higher organ's leader signs for the higher organ, not for this one); for an
-    issuer without a leader of its own (a 处室), those holding the right over it from above."""
+    issuer that is a 处室 (no leader of its own), the 委's leaders holding the right over it."""
     holders = User.objects.filter(scoping.holders_q(org_unit, ISSUE), is_active=True)
     own = User.objects.filter(scoping.holders_q(org_unit, ISSUE) & Q(role_assignments__unit=org_unit))
-    users = own.filter(is_active=True) if own.exists() else holders
+    users = holders if org_unit.kind == UnitKind.DEPARTMENT else own.filter(is_active=True)
     return users.exclude(pk__in=[u for u in exclude if u]).distinct().order_by("id")
 
 
@@ -488,8 +489,8 @@ def task_order_blocked(assignment: Assignment, today) -> str:
 def order_for_assignment(*, assignment: Assignment, today=None, actor: User | None = None) -> IssuedDocument:
     """督办单 for a red assignment, in the name of the assigning unit (assignment.org_unit), to the
     unit's head; drafted by `actor` or, when None, by the system (the ladder), and at once sent
-    for 签发 to the issuer's leaders. Refused when the assignment is not red or already has a
-    督办单 for this red spell."""
+    for 签发 to the issuer's leaders (left a draft when the issuer has no leader account). Refused
+    when the assignment is not red or already has a 督办单 for this red spell."""
     today = today or clock.today()
     assignment = (
         Assignment.objects.select_for_update()
@@ -517,14 +518,19 @@ def order_for_assignment(*, assignment: Assignment, today=None, actor: User | No
     doc.full_clean()
     doc.save()
     doc.assignments.set([assignment])
-    _event(doc, DocumentEvent.Kind.DRAFTED, actor, "" if actor else "红色任务督办升级，系统起草")
+    leaders = eligible_signers(issuer, exclude=(getattr(actor, "pk", None),)).exists()
+    note = "" if actor else "红色任务督办升级，系统起草"
+    if not leaders:  # an issuer without a leader account: the draft waits for its 督查员 to send it on
+        note = "；".join(n for n in (note, "发文机关暂无可签发的领导账号，待送签") if n)
+    _event(doc, DocumentEvent.Kind.DRAFTED, actor, note)
     record(
         actor=actor,
         action="documents.document.drafted",
         obj=doc,
         changes={"kind": doc.kind, "title": doc.title, "data_as_of": doc.data_as_of},
     )
-    submit_for_signoff(doc, actor=actor, signer=None)
+    if leaders:
+        submit_for_signoff(doc, actor=actor, signer=None)
     return doc
 
 

@@ -244,3 +244,12 @@ def test_task_page_offers_an_order_for_a_red_assignment(org, login):
     again = sup.post(reverse("documents:task_order_create"), {"assignment": assignment.pk}, follow=True)
     assert "不能重复督办" in again.content.decode()
     assert IssuedDocument.objects.count() == 1
+
+
+def test_order_of_an_issuer_without_a_leader_stays_a_draft(org):
+    """乙市 has no leader account: the ladder's 督办单 is drafted and waits to be sent on."""
+    task = make_task(org, lead="county_c", org_unit="city_b", days=5)
+    clock.travel(days=7)
+    doc = services.order_for_assignment(assignment=task.assignments.get())
+    assert doc.status == IssuedDocument.Status.DRAFT and doc.org_unit == org.unit("city_b")
+    assert "暂无可签发的领导" in doc.events.get().note

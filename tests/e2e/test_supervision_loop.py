@@ -206,9 +206,15 @@ def test_supervision_loop(new_page, shots):
     assert sup.url.endswith(f"/documents/{letter.pk}/")
     assert letter.status == "draft" and letter.problems.count() == 3
     shot(sup, "letter_draft")
-    sup.fill("#issue [name=password]", PASSWORD)
-    visible(sup, "#issue button[type=submit]").click()
+    visible(sup, "#submit button[type=submit]").click()  # 送签: the 督查员 drafts, a leader signs
     sup.wait_for_load_state("networkidle")
+    leader = accept_dialogs(new_page())
+    login(leader, "prov_leader", PASSWORD)
+    leader.goto(f"/documents/{letter.pk}/")
+    leader.fill("#issue [name=password]", PASSWORD)
+    visible(leader, "#issue button[type=submit]").click()
+    leader.wait_for_load_state("networkidle")
+    sup.goto(f"/documents/{letter.pk}/")
     letter.refresh_from_db()
     year = clock.today().year
     assert letter.status == "issued" and re.fullmatch(rf"示卫督〔{year}〕\d+号", letter.doc_number)
@@ -444,9 +450,15 @@ def test_supervision_loop(new_page, shots):
     bulletin = IssuedDocument.objects.get(kind="bulletin")
     assert sup.url.endswith(f"/documents/{bulletin.pk}/")
     shot(sup, "bulletin_draft")
-    sup.fill("#issue [name=password]", PASSWORD)
-    visible(sup, "#issue button[type=submit]").click()
+    visible(sup, "#submit button[type=submit]").click()  # 送签; the province's leader signs
     sup.wait_for_load_state("networkidle")
+    leader = accept_dialogs(new_page())
+    login(leader, "prov_leader", PASSWORD)
+    leader.goto(f"/documents/{bulletin.pk}/")
+    leader.fill("#issue [name=password]", PASSWORD)
+    visible(leader, "#issue button[type=submit]").click()
+    leader.wait_for_load_state("networkidle")
+    sup.goto(f"/documents/{bulletin.pk}/")
     bulletin.refresh_from_db()
     # numbered per issuer and year without gaps: right after the 交办函 (or 1 if the walk crossed a year)
     now_year = clock.today().year
