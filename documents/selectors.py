@@ -168,6 +168,14 @@ def linked_problems(user, doc: IssuedDocument, limit: int = 50):
     return list(visible.select_related("org_unit").order_by("deadline", "pk")[:limit]), qs.count()
 
 
+def linked_assignments(user, doc: IssuedDocument, limit: int = 50):
+    """The assignments a 督办单 or 督办通报 concerns that the viewer may open (the others only counted)."""
+    qs = doc.assignments.all()
+    visible = assignments_visible(user).filter(pk__in=qs.values("pk"))
+    rows = visible.select_related("task", "unit").order_by("due_date", "pk")[:limit]
+    return list(rows), qs.count()
+
+
 # --- what a draft is built from -----------------------------------------------------------------
 
 

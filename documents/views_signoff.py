@@ -20,6 +20,7 @@ def detail_context(request, doc: IssuedDocument, **bound) -> dict:
     user = request.user
     draft = doc.status == IssuedDocument.Status.DRAFT
     problems, n_problems = selectors.linked_problems(user, doc)
+    assignments, n_assignments = selectors.linked_assignments(user, doc)
     can_submit = services.may(services.check_submit, user, doc)
     signers = (
         services.eligible_signers(doc.org_unit, exclude=(doc.created_by_id, user.pk)) if can_submit else None
@@ -31,6 +32,8 @@ def detail_context(request, doc: IssuedDocument, **bound) -> dict:
         "preview": selectors.preview(doc),
         "problems": problems,
         "n_problems": n_problems,
+        "assignments": assignments,
+        "n_assignments": n_assignments,
         "events": selectors.document_events(doc),
         "can_edit": draft and services.may(services.check_submit, user, doc, "update"),
         "can_submit": can_submit,

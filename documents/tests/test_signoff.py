@@ -241,6 +241,7 @@ def test_task_page_offers_an_order_for_a_red_assignment(org, login):
     assert response["Location"] == doc.get_absolute_url() and doc.created_by == org.user("prov_supervisor")
     html = sup.get(task.get_absolute_url()).content.decode()
     assert 'data-action="task_order"' not in html and doc.title in html
+    assert task.code in sup.get(doc.get_absolute_url()).content.decode()  # 涉及交办
     again = sup.post(reverse("documents:task_order_create"), {"assignment": assignment.pk}, follow=True)
     assert "不能重复督办" in again.content.decode()
     assert IssuedDocument.objects.count() == 1
