@@ -473,8 +473,8 @@ def test_list_query_count_is_constant(org, login, django_assert_num_queries, row
     draft = builders.assignment_letter(
         issuer=issuer, recipient=org.unit("county_a"), problems=Problem.objects.filter(pk=problems[0].pk)
     )
-    for _ in range(rows):
-        services.document_draft(
+    for i in range(rows):
+        doc = services.document_draft(
             actor=org.user("prov_supervisor"),
             kind="letter",
             org_unit=issuer,
@@ -482,11 +482,21 @@ def test_list_query_count_is_constant(org, login, django_assert_num_queries, row
             recipient=org.unit("county_a"),
             problems=problems,
         )
+        if i % 2:  # every other one 待签发, sent to the leader by name (the row shows drafter → signer)
+            services.document_submit(
+                actor=org.user("prov_supervisor"), document=doc, signer=org.user("prov_leader")
+            )
     client = login(org.user("prov_supervisor"))
     client.get(LIST)  # session, grants warm
     with django_assert_num_queries(9):
         response = client.get(LIST, {"per_page": 50})
     assert len(response.context["page_obj"]) == rows
+    leader = login(org.user("prov_leader"))
+    leader.get(LIST)
+    with django_assert_num_queries(9):
+        mine = leader.get(LIST, {"per_page": 50, "todo": "sign"})
+    assert len(mine.context["page_obj"]) == rows // 2
+    client = login(org.user("prov_supervisor"))
     assert len(re.findall(r'href="/documents/\d+/"', response.content.decode())) == rows
 
 
