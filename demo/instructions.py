@@ -49,6 +49,7 @@ ANSWERS = [
     "已牵头协调相关科室，落实经费和人员，工作已按计划推进。",
 ]
 CLOSE_NOTES = ["同意，继续跟踪。", "已阅，抓好落实。", ""]
+README_ANSWERERS = ["sf_jc_lianluoyuan", "dhs_cg_rmyy_lianluoyuan", "dhs_lianluoyuan", "dhs_cg_lianluoyuan"]
 RETURN_NOTE = "落实情况过于笼统，请补充具体措施、完成时间和责任人。"
 
 
@@ -63,6 +64,9 @@ class InstructionsMixin:
                 if fate == "overdue" and shift > 1:  # one or two 批示 past their due date, not more
                     fate, days = "open", 16
                 self.at(t + 0.1 * (shift % 4), self._instruct, unit_pk, kind, fate, days)
+        # the README's accounts that answer 批示 find one waiting on their 工作台
+        for i, username in enumerate(README_ANSWERERS):
+            self.at(-1.6 + 0.2 * i, self._instruct_for, username)
 
     # --- the events ---------------------------------------------------------------------------
 
@@ -89,6 +93,30 @@ class InstructionsMixin:
         t = self._instruction_now()
         if fate in ("closed", "answered", "returned"):
             self.at(t + min(days - 1, 2) + 0.3, self._instruction_answer, ins.pk, fate)
+
+    def _instruct_for(self, username):
+        """An open 批示 for the unit of `username`, by the nearest leader above it, on a record of it."""
+        if username not in self.users:
+            return
+        unit = self.users[username].unit
+        above = [pk for pk in reversed(unit.ancestor_ids[:-1]) if pk in self.leader]
+        if not above:
+            return
+        leader = self.user(self.leader[above[0]])
+        for kind in ("task", "report", "problem", "document"):
+            pick = [(obj, u) for obj, u in self._instruction_candidates(unit, kind) if u.pk == unit.pk]
+            if pick:
+                obj, _ = self.rng.choice(pick)
+                isvc.instruction_create(
+                    actor=leader,
+                    kind=kind,
+                    target_id=obj.pk,
+                    text=self.rng.choice(TEXTS).format(who="主要负责", days=10),
+                    assignee_unit=unit,
+                    due_date=clock.today() + dt.timedelta(days=10),
+                )
+                self.counts["instructions"] += 1
+                return
 
     def _instruction_answer(self, pk, fate):
         ins = Instruction.objects.select_related("assignee_unit", "author").get(pk=pk)
