@@ -4,6 +4,7 @@ NAV = [
     # (group label, group icon, [(label, url name, permission or "" for every signed-in user, icon)])
     # A group with one item the user may open is a plain link; with more, a menu opened by click.
     ("工作台", "speedometer2", [("工作台", "dashboards:workbench", "", "speedometer2")]),
+    ("驾驶舱", "graph-up", [("驾驶舱", "dashboards:cockpit", "dashboards.view_cockpit", "graph-up")]),
     (
         "任务督办",
         "list-check",

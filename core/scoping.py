@@ -250,3 +250,23 @@ def acting_units(user, perm: str) -> list:
         for unit in _org("units").objects.filter(pk__in=grant_ids, is_active=True):
             units[unit.pk] = unit
     return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))
+
+
+def bucket_of(children: list, path: str):
+    """Of `children` (units with a `path`, none inside another), the one whose subtree holds the unit
+    at `path` (None when none does): a count grouped by unit path folded onto the units directly below
+    a scope root, each counting its whole subtree (the cockpit's "by unit")."""
+    for child in children:
+        lo, hi = subtree_range(child.path)
+        if lo <= path < hi:
+            return child
+    return None
+
+
+def root_of(user, perm: str):
+    """The highest unit the user holds `perm` on (their scope's root; a tie: the lower id), or None."""
+    grants = grants_for(user, perm)
+    if not grants:
+        return None
+    best = min(grants, key=lambda g: (len(g.path), g.path))
+    return _org("units").objects.get(pk=best.unit_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -26,7 +26,30 @@ LIGHT_SLUG_OF = {int(v): k for k, v in LIGHT_SLUGS.items()}
 LIGHT_CHOICES = [(slug, light.label) for slug, light in LIGHT_SLUGS.items()]
 
 OPEN = "open"
-STATUS_CHOICES = [(OPEN, "未办结（全部在办）"), *TaskStatus.choices]
+ISSUED = "issued"  # every task but drafts: the cockpit's 任务总数
+STATUS_CHOICES = [(OPEN, "未办结（全部在办）"), (ISSUED, "全部（不含草稿）"), *TaskStatus.choices]
+# 办结是否按期 (completed_on against due_date) and 报告 (迟报 / 缺报), the cockpit's drill-downs
+ON_TIME, LATE = "on_time", "late"
+TIMELINESS_CHOICES = [(ON_TIME, "按期办结"), (LATE, "逾期办结")]
+REPORT_LATE, REPORT_MISSING = "late", "missing"
+REPORT_CHOICES = [(REPORT_LATE, "迟报（超期未报，此前报过）"), (REPORT_MISSING, "缺报（超期仍未报过）")]
+REPORTING = (TaskStatus.ASSIGNED, TaskStatus.SIGNED, TaskStatus.IN_PROGRESS)
+
+
+def timeliness_q(value: str) -> Q:
+    """按期办结: completed by its due date; 逾期办结: completed after it (the cockpit's 按期率)."""
+    on_time = Q(status=TaskStatus.COMPLETED, completed_on__lte=F("due_date"))
+    if value == ON_TIME:
+        return on_time
+    return Q(status=TaskStatus.COMPLETED) & ~on_time
+
+
+def report_q(value: str, today) -> Q:
+    """迟报: a reporting task whose next report is past its day (tasks.lights.report_late_q) and which
+    has reported before; 缺报: the same, never reported."""
+    late = Q(status__in=REPORTING) & lights.report_late_q(today)
+    return late & Q(last_report_on__isnull=(value == REPORT_MISSING))
+
 
 SORTS = {
     "light": ("-light", "due_date", "id"),
@@ -106,11 +129,34 @@ class TaskFilterSet(django_filters.FilterSet):
             help_text="牵头单位为该单位或其任一下级单位的任务",
         )
     )
+    lead_unit = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            label="牵头单位（本级）",
+            queryset=unit_options,
+            field_name="lead_unit",
+            widget=forms.HiddenInput,
+            help_text="只看该单位本级牵头的任务（驾驶舱按单位下钻时使用）",
+        )
+    )
     status = django_filters.ChoiceFilter(
         label="状态", choices=STATUS_CHOICES, method="filter_status", empty_label="全部"
     )
     light = django_filters.ChoiceFilter(
         label="预警", choices=LIGHT_CHOICES, method="filter_light", empty_label="全部"
+    )
+    timeliness = django_filters.ChoiceFilter(
+        label="办结时效",
+        choices=TIMELINESS_CHOICES,
+        method="filter_timeliness",
+        empty_label="全部",
+        widget=forms.HiddenInput,
+    )
+    report = django_filters.ChoiceFilter(
+        label="报告情况",
+        choices=REPORT_CHOICES,
+        method="filter_report",
+        empty_label="全部",
+        widget=forms.HiddenInput,
     )
     due_from = django_filters.DateFilter(
         label="完成时限自",
@@ -146,7 +192,11 @@ class TaskFilterSet(django_filters.FilterSet):
         self.today = today or clock.today()
         # The scoped choice sets are only needed to validate a value that was sent; building them
         # costs a few scope subqueries, so a page without that filter skips them.
-        for name, empty in (("directive", Directive.objects.none()), ("unit", Unit.objects.none())):
+        for name, empty in (
+            ("directive", Directive.objects.none()),
+            ("unit", Unit.objects.none()),
+            ("lead_unit", Unit.objects.none()),
+        ):
             if not (self.data or {}).get(name):
                 self.filters[name].queryset = empty
         _style(self.form)
@@ -165,7 +215,15 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_status(self, queryset, name, value: str):
         if value == OPEN:
             return queryset.exclude(status__in=(TaskStatus.DRAFT, TaskStatus.COMPLETED))
+        if value == ISSUED:
+            return queryset.exclude(status=TaskStatus.DRAFT)
         return queryset.filter(status=value)
+
+    def filter_timeliness(self, queryset, name, value: str):
+        return queryset.filter(timeliness_q(value))
+
+    def filter_report(self, queryset, name, value: str):
+        return queryset.filter(report_q(value, self.today))
 
     def filter_light(self, queryset, name, value: str):
         light = int(LIGHT_SLUGS[value])

@@ -104,7 +104,7 @@ class TaskListView(LightLedgerView):
                 continue
             field = form.fields[name]
             shown = value  # model choices (unit, directive, category) print as themselves
-            if name not in ("directive", "category", "unit") and hasattr(field, "choices"):
+            if name not in ("directive", "category", "unit", "lead_unit") and hasattr(field, "choices"):
                 shown = dict(field.choices).get(value, value)
             out.append((str(field.label).replace("（含下级）", ""), str(shown)))
         return out

@@ -1,5 +1,6 @@
 """Every URL name of the project, declared once (core.testing.views.Endpoint), by area."""
 
+from tests.views.endpoints_dashboards import DASHBOARDS
 from tests.views.endpoints_documents import DOCUMENTS
 from tests.views.endpoints_escalation import ESCALATION
 from tests.views.endpoints_instructions import INSTRUCTIONS
@@ -9,6 +10,16 @@ from tests.views.endpoints_reporting import REPORTING
 from tests.views.endpoints_supervision import SUPERVISION
 from tests.views.endpoints_tasks import TASKS
 
-ALL = [*ORG, *TASKS, *REPORTING, *SUPERVISION, *RECTIFICATION, *DOCUMENTS, *ESCALATION, *INSTRUCTIONS]
+ALL = [
+    *ORG,
+    *TASKS,
+    *REPORTING,
+    *SUPERVISION,
+    *RECTIFICATION,
+    *DOCUMENTS,
+    *ESCALATION,
+    *INSTRUCTIONS,
+    *DASHBOARDS,
+]
 ENDPOINTS = {endpoint.name: endpoint for endpoint in ALL}
 assert len(ENDPOINTS) == len(ALL), "an endpoint is declared twice"
