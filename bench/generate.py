@@ -26,6 +26,8 @@ from django.db import connection, transaction
 
 from core import clock
 from core.db import analyze
+from dashboards.models import DailySnapshot
+from dashboards.services import take_snapshot
 from org.models import PATH_WIDTH, Role, RoleAssignment, Unit, User
 from rectification.models import Problem, ProblemCategory
 from reporting.models import ProgressReport
@@ -65,6 +67,11 @@ class BenchData:
     problems: int = 0
     campaigns: int = 0
     records: int = 0
+    province_leader: str = ""
+    county_leader: str = ""
+    county_id: int = 0
+    county_path: str = ""
+    snapshots: int = 0
 
 
 class Generator:
@@ -186,6 +193,8 @@ class Generator:
             )
             person(f"bench_{city.code.lower()}_head", city, "unit_head")
             self.clerk_of[city.id] = person(f"bench_{city.code.lower()}_clerk", city, "clerk", False)
+        county0 = counties_of[cities[0].id][0]
+        person(f"bench_{county0.code.lower()}_leader", county0, "leader")
         for county in counties:
             person(f"bench_{county.code.lower()}_head", county, "unit_head")
             self.clerk_of[county.id] = person(f"bench_{county.code.lower()}_clerk", county, "clerk", False)
@@ -215,6 +224,9 @@ class Generator:
         self.result.city_id, self.result.city_path = city.id, city.path
         self.result.city_supervisor = f"bench_{city.code.lower()}_supervisor"
         self.result.province_supervisor = "bench_prov_supervisor"
+        self.result.province_leader = "bench_prov_leader"
+        self.result.county_leader = f"bench_{county0.code.lower()}_leader"
+        self.result.county_id, self.result.county_path = county0.id, county0.path
         for k in counties:
             for inst in institutions_of[k.id]:
                 self.clerk_of.setdefault(inst.id, self.clerk_of[k.id])
@@ -587,6 +599,36 @@ class Generator:
         self.result.campaigns = len(campaigns)
         self.result.records = len(records)
 
+    def build_snapshots(self, days: int = 182):
+        """26 weeks of daily snapshots for the cockpit's trend: today's taken by the service, the
+        days before it copies of today's rows (synthetic history: the bench measures reading it)."""
+        take_snapshot(self.today)
+        today_rows = list(DailySnapshot.objects.filter(day=self.today))
+        copies = []
+        for back in range(1, days):
+            day = self.today - dt.timedelta(days=back)
+            for r in today_rows:
+                copies.append(
+                    DailySnapshot(
+                        unit_id=r.unit_id,
+                        day=day,
+                        tasks=r.tasks,
+                        red=max(0, r.red - back % 7),
+                        yellow=r.yellow,
+                        green=r.green,
+                        done=r.done,
+                        report_late=r.report_late,
+                        report_missing=r.report_missing,
+                        by_status=r.by_status,
+                        problems=r.problems,
+                        problems_closed=r.problems_closed,
+                        problems_overdue=r.problems_overdue,
+                        taken_at=self.now,
+                    )
+                )
+        DailySnapshot.objects.bulk_create(copies, batch_size=BATCH)
+        self.result.snapshots = len(today_rows) + len(copies)
+
     def reset_sequences(self):
         """PostgreSQL: explicit ids leave the sequences behind; move them past the data."""
         if connection.vendor != "postgresql":
@@ -638,6 +680,7 @@ class Generator:
             )
             self.build_tasks()
             self.build_problems()
+            self.build_snapshots()
         self.reset_sequences()
         self.analyze()
         self.result.seconds = round(time.monotonic() - started, 1)

@@ -25,6 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench import cockpit
 from bench.generate import BenchData
 from core import clock, gbt9704
 from documents import builders
@@ -313,6 +314,9 @@ def measure(data: BenchData, *, runs: int, export_runs: int, out=print) -> list[
     cases = _page_cases(data, today, city_client, prov_client, city_user, runs, export_runs)
     if data.problems:
         cases += _problem_cases(data, today, city_client, prov_user, runs, export_runs)
+    if data.province_leader:
+        province_path = User.objects.get(username=data.province_leader).unit.path
+        cases += cockpit.cockpit_cases(data, today, cockpit.logged_in, runs, province_path)
     results = []
     for name, page, sql_for, n, check in cases:
         out(f"  测量 {name} …")
@@ -440,6 +444,8 @@ def _count_rows(name: str, response) -> int:
         return 0
     if name == "bulletin":
         return 1
+    if name.startswith("cockpit"):
+        return cockpit.page_total(response.content) or 0
     if name == "problems":
         return len(set(PROBLEM_RE.findall(response.content)))
     if name == "export":

@@ -37,12 +37,14 @@ def headline(t: cockpit.Tally, links: Links) -> list[dict]:
         },
         {
             "key": "completed",
+            "ratio": True,
             "label": "完成率",
             "value": ratio(w.completed, w.total),
             "url": links.task(scope, light="done"),
         },
         {
             "key": "on_time",
+            "ratio": True,
             "label": "按期办结率",
             "value": ratio(w.on_time, w.completed),
             "url": links.task(scope, timeliness=ON_TIME),
@@ -63,6 +65,7 @@ def headline(t: cockpit.Tally, links: Links) -> list[dict]:
         },
         {
             "key": "rectified",
+            "ratio": True,
             "label": "整改率",
             "value": ratio(p["closed"], p["total"]),
             "url": links.problem(scope, status="closed"),

@@ -30,7 +30,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-TARGETS = {"ledger": 100, "workbench": 100, "detail": 150, "export": 5000, "problems": 100, "bulletin": 3000}
+TARGETS = {
+    "ledger": 100,
+    "workbench": 100,
+    "detail": 150,
+    "export": 5000,
+    "problems": 100,
+    "bulletin": 3000,
+    "cockpit": 300,
+    "cockpit_county": 150,
+}
 LABELS = {
     "ledger": "任务台账（50行，市级，红灯）",
     "workbench": "工作台",
@@ -38,6 +47,8 @@ LABELS = {
     "export": "导出Excel",
     "problems": "问题台账（50行，市级，红灯）",
     "bulletin": "督查通报生成（全省）",
+    "cockpit": "领导驾驶舱（省级领导）",
+    "cockpit_county": "领导驾驶舱（县级领导）",
 }
 
 

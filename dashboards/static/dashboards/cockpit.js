@@ -29,8 +29,8 @@
       return {
         tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
         legend: { bottom: 0, textStyle: { color: fg } },
-        series: [{ type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"], data: items,
-                   label: { formatter: "{b}\n{c}", color: fg } }]
+        series: [{ type: "pie", radius: ["32%", "56%"], center: ["50%", "45%"], data: items,
+                   label: { formatter: "{b}\n{c}", color: fg, overflow: "none", textBorderWidth: 0 } }]
       };
     }
     function rateBars(names, a, b, nameA, nameB) {
@@ -42,7 +42,7 @@
         xAxis: { type: "category", data: names, axisLabel: axisLabel() },
         yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%", color: fg } },
         series: [
-          { name: nameA, type: "bar", data: a, label: { show: !screen && names.length <= 8, position: "top", formatter: function (p) { return p.data.value == null ? "—" : p.data.value + "%"; } } },
+          { name: nameA, type: "bar", data: a, label: { show: !screen && names.length <= 8, position: "top", color: fg, textBorderWidth: 0, formatter: function (p) { return p.data.value == null ? "—" : p.data.value + "%"; } } },
           { name: nameB, type: "bar", data: b }
         ]
       };
@@ -61,7 +61,7 @@
     make("status", ring(data.rings.status));
     make("light", ring(data.rings.light));
     make("red", bars(u.units, [{ name: "红灯任务", type: "bar", data: u.red, itemStyle: { color: "#dc3545" },
-                                 label: { show: true, position: "top" } }]));
+                                 label: { show: true, position: "top", color: fg, textBorderWidth: 0 } }]));
     make("unit_rates", rateBars(u.units, u.completion, u.on_time, "完成率", "按期办结率"));
     make("category_rates", rateBars(data.categories.categories, data.categories.completion,
                                     data.categories.on_time, "完成率", "按期办结率"));
@@ -93,7 +93,7 @@
       grid: { left: 110, right: 30, top: 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1, axisLabel: { color: fg } },
       yAxis: { type: "category", data: top.map(function (p) { return p.name; }), axisLabel: { color: fg, width: 100, overflow: "truncate" } },
-      series: [{ name: "红灯任务", type: "bar", data: top, itemStyle: { color: "#dc3545" }, label: { show: true, position: "right" } }]
+      series: [{ name: "红灯任务", type: "bar", data: top, itemStyle: { color: "#dc3545" }, label: { show: true, position: "right", color: fg, textBorderWidth: 0 } }]
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
     window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
