@@ -120,6 +120,7 @@ ACTION_LABELS = {
     ("supervision.campaign.created", "period"): "检查期间",
     ("supervision.campaign.created", "target_pool"): "检查对象数",
     ("supervision.campaign.created", "inspector_pool"): "检查人员数",
+    ("documents.document.returned", "comment"): "退回意见",
     ("rectification.problem.escalated", "level"): "督办级别",
     ("org.role.granted", "unit"): "授权单位",
     ("org.role.revoked", "unit"): "授权单位",
