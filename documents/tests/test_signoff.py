@@ -47,7 +47,7 @@ def test_submit_return_sign(org):
     assert ("returned", "请补充整改时限") in kinds
 
 
-def test_drafter_never_signs_own_document(org):
+def test_drafter_never_signs_own_document(org, login):
     """Even holding the 签发 right, the drafter cannot sign (nor be chosen as signer)."""
     leader = org.user("prov_leader")
     from org import services as org_services
@@ -73,6 +73,9 @@ def test_drafter_never_signs_own_document(org):
         services.document_issue(actor=leader, document=doc, password=PASSWORD)
     with pytest.raises(PermissionDenied):
         services.document_return(actor=leader, document=doc, comment="退回")
+    # the page offers no 签发 to the drafter, and says why
+    html = login(org.user("prov_leader")).get(doc.get_absolute_url()).content.decode()
+    assert 'id="issue"' not in html and 'id="own-draft"' in html
 
 
 def test_named_signer_only(org):
