@@ -1,7 +1,7 @@
 """Issue 10 "done means": a leader opens the 领导驾驶舱, clicks the red bar of a city (an ECharts
 bar: the click navigates to the URL the bar carries) and lands on exactly those tasks; the heat
 table's cell and a headline number do the same. Screenshots: desktop 1440, full screen 1920×1080,
-phone 375 (test-output/e2e/cockpit_*.png)."""
+phone 375, print (test-output/e2e/cockpit_*.png)."""
 
 import re
 
@@ -68,6 +68,11 @@ def test_leader_clicks_the_red_bar_of_a_city(new_page, shots):
     cell.click()
     page.wait_for_url(re.compile(r"/tasks/\?"))
     assert _ledger_count(page) == expected
+
+    page.emulate_media(media="print")
+    assert not page.locator("[data-cockpit] .no-print").first.is_visible()
+    shots(page, "cockpit_05_print")
+    page.emulate_media(media="screen")
 
     screen = new_page(1920, 1080)
     login(screen, "prov_leader", PASSWORD)
