@@ -50,6 +50,7 @@ ANSWERS = [
 ]
 CLOSE_NOTES = ["同意，继续跟踪。", "已阅，抓好落实。", ""]
 README_ANSWERERS = ["sf_jc_lianluoyuan", "dhs_cg_rmyy_lianluoyuan", "dhs_lianluoyuan", "dhs_cg_lianluoyuan"]
+README_LEADERS = ["dhs_lingdao", "dhs_cg_lingdao"]
 RETURN_NOTE = "落实情况过于笼统，请补充具体措施、完成时间和责任人。"
 
 
@@ -64,6 +65,9 @@ class InstructionsMixin:
                 if fate == "overdue" and shift > 1:  # one or two 批示 past their due date, not more
                     fate, days = "open", 16
                 self.at(t + 0.1 * (shift % 4), self._instruct, unit_pk, kind, fate, days)
+        # the README's leaders each find an answer waiting for their 圈阅
+        for unit_pk in (self.user(name).unit_id for name in README_LEADERS if name in self.users):
+            self.at(-3.2, self._instruct, unit_pk, "task", "answered", 8)
         # the README's accounts that answer 批示 find one waiting on their 工作台
         for i, username in enumerate(README_ANSWERERS):
             self.at(-1.6 + 0.2 * i, self._instruct_for, username)

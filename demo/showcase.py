@@ -59,7 +59,10 @@ class ShowcaseMixin:
                     node.responsible = ("sf_lingdao",)  # the leader's 我的红色事项
                 self._plan(node)
         for key, fate, title in CITY_TO_COUNTY:
-            self._plan(self._node(key, fate, title.format(**names), "dhs_duchayuan", city, county))
+            node = self._node(key, fate, title.format(**names), "dhs_duchayuan", city, county)
+            if fate == RED:  # the city's and the county's leaders are its 责任领导: their 我的红色事项
+                node.responsible = tuple(self.leader[u.pk] for u in (city, county) if u.pk in self.leader)
+            self._plan(node)
         # one long-running breakdown (a report due, a red item asking for more time, a completion
         # asked) and one broken down in the last days, not yet signed by the hospital
         node = self._node("ygt", GREEN, f"{names['county']}县域医共体建设推进", "dhs_duchayuan", city, county)

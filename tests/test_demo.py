@@ -108,21 +108,29 @@ def test_load_demo_small_builds_a_living_province():
 
 # the accounts README.md names, and the panels of the 工作台 their roles show
 README_ACCOUNTS = {
-    "sf_duchayuan": {"to_report", "overdue", "completions", "extensions", "my_red"},
-    "sf_lingdao": {"overdue", "my_red"},
+    "sf_duchayuan": {"to_report", "overdue", "completions", "extensions", "my_red", "to_issue"},
+    "sf_lingdao": {"overdue", "my_red", "to_issue", "instr_close"},
     "sf_xitong": set(),
     "sf_anquan": set(),
     "sf_shenji": set(),
     "sf_jijian": {"overdue"},
     "sf_renshi": set(),
-    "sf_jc_fuzeren": {"to_sign", "to_report", "overdue", "reports", "my_red"},
-    "sf_jc_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
-    "dhs_duchayuan": {"to_sign", "to_report", "overdue", "completions", "extensions", "my_red"},
-    "dhs_fuzeren": {"to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"},
-    "dhs_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
-    "dhs_cg_fuzeren": {"to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"},
-    "dhs_cg_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
-    "dhs_cg_rmyy_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red"},
+    "sf_jc_fuzeren": {"to_sign", "to_report", "overdue", "reports", "my_red", "instr_pending"},
+    "sf_jc_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red", "instr_pending"},
+    "dhs_duchayuan": {"to_sign", "to_report", "overdue", "completions", "extensions", "my_red", "to_issue"},
+    "dhs_lingdao": {"overdue", "my_red", "to_issue", "instr_close"},
+    "dhs_fuzeren": {
+        *("to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"),
+        "instr_pending",
+    },
+    "dhs_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red", "instr_pending"},
+    "dhs_cg_lingdao": {"overdue", "my_red", "to_issue", "instr_close"},
+    "dhs_cg_fuzeren": {
+        *("to_sign", "to_report", "overdue", "completions", "extensions", "reports", "my_red"),
+        "instr_pending",
+    },
+    "dhs_cg_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red", "instr_pending"},
+    "dhs_cg_rmyy_lianluoyuan": {"to_sign", "to_report", "overdue", "my_red", "instr_pending"},
 }
 
 
