@@ -24,25 +24,6 @@ def page_total(content: bytes) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def cockpit_sql(root_path: str, today: dt.date, *, whole_province: bool) -> tuple[str, list]:
-    """Tasks led inside the root's subtree, drafts left out, visible to the root's leader (created in
-    its subtree or assigned to a unit in it; the province's leader sees every task), by light."""
-    lo, hi = measure._subtree(root_path)
-    visible = (
-        ""
-        if whole_province
-        else " AND (ou.path >= %s AND ou.path < %s OR t.id IN ("
-        "   SELECT a.task_id FROM tasks_assignment a JOIN org_unit u ON u.id = a.unit_id"
-        "   WHERE u.path >= %s AND u.path < %s))"
-    )
-    sql = (
-        f"SELECT {measure.light_sql(today)} AS light, COUNT(*) FROM tasks_task t"
-        " JOIN org_unit lu ON lu.id = t.lead_unit_id JOIN org_unit ou ON ou.id = t.org_unit_id"
-        f" WHERE lu.path >= %s AND lu.path < %s AND t.status <> 'draft'{visible} GROUP BY 1"
-    )
-    return sql, [lo, hi] + ([] if whole_province else [lo, hi, lo, hi])
-
-
 def cockpit_cases(data: BenchData, today: dt.date, client_for, runs: int, province_path: str) -> list:
     """(name, page request, its SQL twin, runs, row check) of the two cockpits."""
     prov_client, county_client = client_for(data.province_leader), client_for(data.county_leader)
@@ -55,14 +36,14 @@ def cockpit_cases(data: BenchData, today: dt.date, client_for, runs: int, provin
         (
             "cockpit",
             lambda: prov_client.get(url),
-            lambda: cockpit_sql(province_path, today, whole_province=True),
+            lambda: measure.cockpit_sql(province_path, today, whole_province=True),
             runs,
             same,
         ),
         (
             "cockpit_county",
             lambda: county_client.get(url),
-            lambda: cockpit_sql(data.county_path, today, whole_province=False),
+            lambda: measure.cockpit_sql(data.county_path, today, whole_province=False),
             runs,
             same,
         ),

@@ -260,6 +260,25 @@ def bulletin_sql(data: BenchData, today: dt.date) -> tuple[str, list]:
     return sql, [today]
 
 
+def cockpit_sql(root_path: str, today: dt.date, *, whole_province: bool) -> tuple[str, list]:
+    """Tasks led inside the root's subtree, drafts left out, visible to the root's leader (created in
+    its subtree or assigned to a unit in it; the province's leader sees every task), by light."""
+    lo, hi = _subtree(root_path)
+    visible = (
+        ""
+        if whole_province
+        else " AND (ou.path >= %s AND ou.path < %s OR t.id IN ("
+        "   SELECT a.task_id FROM tasks_assignment a JOIN org_unit u ON u.id = a.unit_id"
+        "   WHERE u.path >= %s AND u.path < %s))"
+    )
+    sql = (
+        f"SELECT {light_sql(today)} AS light, COUNT(*) FROM tasks_task t"
+        " JOIN org_unit lu ON lu.id = t.lead_unit_id JOIN org_unit ou ON ou.id = t.org_unit_id"
+        f" WHERE lu.path >= %s AND lu.path < %s AND t.status <> 'draft'{visible} GROUP BY 1"
+    )
+    return sql, [lo, hi] + ([] if whole_province else [lo, hi, lo, hi])
+
+
 class Rendered:
     """What the 通报 case returns in place of an HTTP response."""
 
