@@ -270,3 +270,12 @@ def root_of(user, perm: str):
         return None
     best = min(grants, key=lambda g: (len(g.path), g.path))
     return _org("units").objects.get(pk=best.unit_id)
+
+
+def is_whole_tree(unit) -> bool:
+    """`unit` is the only root of the unit tree: `subtree_q(unit, …)` holds for every row, and a
+    query may leave it out (one small query)."""
+    return (
+        unit.parent_id is None
+        and not _org("units").objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
+    )

@@ -23,8 +23,10 @@ What the numbers count (the definitions the drill-downs repeat):
   the last snapshot day and every 7 days before it, 26 points; never recomputed.
 - Rates: one decimal, rounded half up (rectification.selectors.rate), with the counts: "49/51 · 96.1%".
 
-Constant queries whatever the data: the root, its units, the task GROUP BY, the problem GROUP BY,
-the categories, the snapshot day and the snapshot GROUP BY (and the ladder's one).
+Constant queries whatever the data: the root, the units below it, whether it is the whole tree (then
+the subtree condition is left out: it holds for every row), the task GROUP BY, the problem GROUP BY,
+the paths of the units counted, the categories, the top ten's names, the snapshot day and the
+snapshot GROUP BY (and the ladder's one).
 """
 
 from __future__ import annotations
@@ -128,12 +130,17 @@ def _buckets(root: Unit, children: list[Unit]) -> list[Bucket]:
     return [own] + [Bucket(str(c.pk), c.display_name, {"unit": c.pk}, {"unit": c.pk}) for c in children]
 
 
-def _task_rows(user, today: dt.date, root: Unit):
-    qs = task_selectors.ledger_queryset(user, today).filter(scoping.subtree_q(root, "lead_unit"))
+def _in_root(qs, root: Unit, field: str, whole_tree: bool):
+    """Rows whose `field` lies in the root's subtree (no condition when that is every row)."""
+    return qs if whole_tree else qs.filter(scoping.subtree_q(root, field))
+
+
+def _task_rows(user, today: dt.date, root: Unit, whole_tree: bool):
+    qs = _in_root(task_selectors.ledger_queryset(user, today), root, "lead_unit", whole_tree)
     return (
         qs.exclude(status=TaskStatus.DRAFT)
         .order_by()
-        .values("lead_unit_id", "lead_unit__path", "category_id", "light", "status")
+        .values("lead_unit_id", "category_id", "light", "status")
         .annotate(
             n=Count("pk"),
             on_time=Count("pk", filter=timeliness_q(ON_TIME)),
@@ -144,12 +151,11 @@ def _task_rows(user, today: dt.date, root: Unit):
     )
 
 
-def _problem_rows(user, today: dt.date, root: Unit):
+def _problem_rows(user, today: dt.date, root: Unit, whole_tree: bool):
     return (
-        problem_ledger(user, today)
-        .filter(scoping.subtree_q(root, "org_unit"))
+        _in_root(problem_ledger(user, today), root, "org_unit", whole_tree)
         .order_by()
-        .values("org_unit_id", "org_unit__path")
+        .values("org_unit_id")
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=PROBLEM_DONE),
@@ -201,8 +207,13 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
     index = {b.key: b for b in buckets}
     whole, by_category, red_by_unit = Counts(), {}, {}
     problems = dict.fromkeys(("total", "closed", "in_work", "overdue"), 0)
-    for r in _task_rows(user, today, root):
-        bucket = _bucket_for(root, children, index, r["lead_unit_id"], r["lead_unit__path"])
+    whole_tree = scoping.is_whole_tree(root)
+    task_rows = list(_task_rows(user, today, root, whole_tree))
+    problem_rows = list(_problem_rows(user, today, root, whole_tree))
+    ids = {r["lead_unit_id"] for r in task_rows} | {r["org_unit_id"] for r in problem_rows}
+    path = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
+    for r in task_rows:
+        bucket = _bucket_for(root, children, index, r["lead_unit_id"], path[r["lead_unit_id"]])
         whole.add(r)
         by_category.setdefault(r["category_id"], Counts()).add(r)
         if bucket is not None:
@@ -210,8 +221,8 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
             bucket.by_category.setdefault(r["category_id"], Counts()).add(r)
         if r["light"] == Light.RED:
             red_by_unit[r["lead_unit_id"]] = red_by_unit.get(r["lead_unit_id"], 0) + r["n"]
-    for r in _problem_rows(user, today, root):
-        bucket = _bucket_for(root, children, index, r["org_unit_id"], r["org_unit__path"])
+    for r in problem_rows:
+        bucket = _bucket_for(root, children, index, r["org_unit_id"], path[r["org_unit_id"]])
         for key in problems:
             problems[key] += r[key]
             if bucket is not None:
