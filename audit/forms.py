@@ -14,6 +14,7 @@ def _action_choices():
         "supervision": "专项督查",
         "rectification": "问题整改",
         "documents": "公文",
+        "escalation": "红色任务督办",
         "notifications": "消息",
         "demo": "演示数据",
     }

@@ -170,10 +170,10 @@ def _announce(step: TaskEscalation, a: Assignment, today: dt.date) -> None:
         action="escalation.step.taken",
         obj=a,
         changes={
-            "level": label,
+            "level": int(step.level),
             "spell": a.due_date,
             "days_red": step.days_red,
-            "document": step.document.title if step.document_id else "",
+            "document": step.document_id,
             "recipients": sent,
             "note": step.note,
         },
@@ -202,7 +202,8 @@ def _notices(step: TaskEscalation, a: Assignment, today: dt.date, words: str) ->
         a.get_absolute_url()
     )
     if level == Level.REMIND:
-        return _red_reminder(a, today, title, body)
+        reason = lights.for_object(a, today).reason
+        return _red_reminder(a, f"{a.unit.display_name}承办，完成时限{a.due_date:%Y-%m-%d}。{reason}")
     signers = unit_people(a.unit, "tasks.sign_assignment")
     people = {u.pk: u for u in [*signers, a.assigned_by]}
     if level == Level.ACCOUNTABILITY:
@@ -217,7 +218,7 @@ def _notices(step: TaskEscalation, a: Assignment, today: dt.date, words: str) ->
     )
 
 
-def _red_reminder(a: Assignment, today: dt.date, title: str, body: str) -> int:
+def _red_reminder(a: Assignment, body: str) -> int:
     """The red reminder of tasks/reminders.py under its key: sent now only if it was not yet."""
     key = f"red:{a.pk}:{a.due_date}"
     if ReminderLog.objects.filter(key=key).exists():
