@@ -279,3 +279,14 @@ def is_whole_tree(unit) -> bool:
         unit.parent_id is None
         and not _org("units").objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
     )
+
+
+def sees_whole_tree(user, perm: str) -> bool:
+    """The user holds `perm` over the whole tree (a grant for the subtree of its only root): then
+    every row is in scope, and `visible_to(user, perm)` may be left out of a query over all rows
+    (the province's leader's cockpit) — on PostgreSQL its `IN (… UNION …)` costs more than the
+    aggregate itself. One small query, only when a grant sits at a root."""
+    tops = [g for g in grants_for(user, perm) if g.subtree and len(g.path) == PATH_WIDTH]
+    return any(
+        not _org("units").objects.filter(parent__isnull=True).exclude(pk=g.unit_id).exists() for g in tops[:1]
+    )

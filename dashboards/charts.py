@@ -211,7 +211,7 @@ def page(user, today: dt.date) -> dict | None:
         "units": by_unit(t, links),
         "categories": by_category(t, links, categories),
         "top": top_red(t, links),
-        "trend": cockpit.trend(root),
+        "trend": cockpit.trend(root, t.whole_tree),
     }
     return {
         "root": root,

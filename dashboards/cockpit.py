@@ -43,7 +43,9 @@ from dashboards.models import DailySnapshot
 from org.models import Unit
 from rectification.lights import DONE as PROBLEM_DONE
 from rectification.lights import overdue_q
-from rectification.selectors import IN_PROGRESS, problem_ledger, rate
+from rectification.models import Problem
+from rectification.selectors import IN_PROGRESS, rate
+from tasks import lights
 from tasks import selectors as task_selectors
 from tasks.choices import Light, TaskStatus
 from tasks.filters import (
@@ -53,6 +55,7 @@ from tasks.filters import (
     report_q,
     timeliness_q,
 )
+from tasks.models import Task
 
 PERM = "dashboards.view_cockpit"
 WEEKS = 26
@@ -135,8 +138,22 @@ def _in_root(qs, root: Unit, field: str, whole_tree: bool):
     return qs if whole_tree else qs.filter(scoping.subtree_q(root, field))
 
 
+def _tasks(user, today: dt.date):
+    """The tasks the user may see (tasks.view_task) with their light: every task for a user who
+    sees the whole tree (scoping.sees_whole_tree), else the ledger's queryset."""
+    if scoping.sees_whole_tree(user, "tasks.view_task"):
+        return Task.objects.annotate(light=lights.light_expression(today))
+    return task_selectors.ledger_queryset(user, today)
+
+
+def _problems(user):
+    if scoping.sees_whole_tree(user, "rectification.view_problem"):
+        return Problem.objects.all()
+    return Problem.objects.visible_to(user, "rectification.view_problem", listing=True)
+
+
 def _task_rows(user, today: dt.date, root: Unit, whole_tree: bool):
-    qs = _in_root(task_selectors.ledger_queryset(user, today), root, "lead_unit", whole_tree)
+    qs = _in_root(_tasks(user, today), root, "lead_unit", whole_tree)
     return (
         qs.exclude(status=TaskStatus.DRAFT)
         .order_by()
@@ -153,7 +170,7 @@ def _task_rows(user, today: dt.date, root: Unit, whole_tree: bool):
 
 def _problem_rows(user, today: dt.date, root: Unit, whole_tree: bool):
     return (
-        _in_root(problem_ledger(user, today), root, "org_unit", whole_tree)
+        _in_root(_problems(user), root, "org_unit", whole_tree)
         .order_by()
         .values("org_unit_id")
         .annotate(
@@ -173,11 +190,12 @@ def _bucket_for(root: Unit, children: list[Unit], buckets: dict, unit_id: int, p
     return buckets[str(child.pk)] if child else None
 
 
-def trend(root: Unit) -> list[dict]:
-    """26 weekly points of the subtree's summed snapshots, oldest first: the last snapshot day and
-    every 7 days before it (a day without snapshots shows no values)."""
-    snaps = DailySnapshot.objects.filter(scoping.subtree_q(root, "unit"))
-    last = snaps.aggregate(last=Max("day"))["last"]
+def trend(root: Unit, whole_tree: bool = False) -> list[dict]:
+    """26 weekly points of the subtree's summed snapshots, oldest first: the last snapshot day (a
+    snapshot is taken for every unit at once) and every 7 days before it (a day without snapshots
+    shows no values)."""
+    last = DailySnapshot.objects.aggregate(last=Max("day"))["last"]
+    snaps = _in_root(DailySnapshot.objects.all(), root, "unit", whole_tree)
     if last is None:
         return []
     days = [last - dt.timedelta(days=7 * k) for k in range(WEEKS - 1, -1, -1)]
@@ -199,6 +217,7 @@ class Tally:
     problems: dict
     by_category: dict  # category id → Counts
     red_by_unit: dict  # lead unit id → red tasks led by it
+    whole_tree: bool = False  # the root is the whole tree (no subtree condition needed)
 
 
 def tally(user, today: dt.date, root: Unit) -> Tally:
@@ -227,4 +246,4 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
             problems[key] += r[key]
             if bucket is not None:
                 bucket.problems[key] += r[key]
-    return Tally(root, buckets, whole, problems, by_category, red_by_unit)
+    return Tally(root, buckets, whole, problems, by_category, red_by_unit, whole_tree)
