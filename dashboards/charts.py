@@ -179,6 +179,8 @@ def heat(t: cockpit.Tally, links: Links, categories: list) -> dict:
     top = max((n.red for b in t.buckets for n in b.by_category.values()), default=0)
     rows = []
     for b in _shown(t):
+        if not b.tasks.total:  # a unit leading no task: a row of zeros says nothing
+            continue
         cells = []
         for c in cols:
             n = b.by_category.get(c.pk, cockpit.Counts())
