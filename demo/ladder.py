@@ -31,6 +31,7 @@ class LadderMixin:
     def plan_ladder(self):
         """The daily scan for days -125 … -1."""
         self.ladder_orders = 0
+        self.ladder_waiting: set[int] = set()
         for day in range(FIRST_DAY, LAST_DAY + 1):
             self.at(day + 0.15, self.do_ladder_scan)
 
@@ -48,9 +49,13 @@ class LadderMixin:
         )
         for step in drafted:
             self.ladder_orders += 1
-            if self.ladder_orders % UNSIGNED_EVERY == 0:
+            issuer = step.document.org_unit_id
+            recent = (self.today - clock.today()).days <= 14
+            if self.ladder_orders % UNSIGNED_EVERY == 0 or (recent and issuer not in self.ladder_waiting):
+                # every issuer keeps one recent 督办单 waiting for its leader's 签发 (their 工作台)
+                self.ladder_waiting.add(issuer)
                 continue
-            leader = self.leader.get(step.document.org_unit_id)
+            leader = self.leader.get(issuer)
             if leader:
                 tomorrow = (clock.today() - self.today).days + 1
                 self.at(tomorrow + 0.22, self.do_sign_order, step.document_id, leader)

@@ -35,11 +35,15 @@ def test_submit_return_sign(org):
     assert Message.objects.filter(recipient=sup, kind=Message.Kind.SIGNOFF).count() == 1
     services.document_submit(actor=sup, document=doc)  # to any leader of the issuer
     received = []
-    document_issued.connect(lambda sender, document, **kw: received.append(document.pk), weak=False)
+
+    def listener(sender, document, **kw):
+        received.append(document.pk)
+
+    document_issued.connect(listener, weak=False)
     try:
         doc = services.document_issue(actor=leader, document=doc, password=PASSWORD)
     finally:
-        document_issued.receivers.clear()
+        document_issued.disconnect(listener)  # the other receivers (the ladder's) stay connected
     assert received == [doc.pk]
     assert doc.status == IssuedDocument.Status.ISSUED and doc.issued_by == leader and doc.doc_number
     kinds = list(doc.events.values_list("kind", "note"))
