@@ -267,7 +267,9 @@ def _instructions(c: _Ctx) -> tuple[Section, Section]:
     pending.shown = scoping.has_any(c.user, "instructions.answer_instruction")
     to_close.shown = scoping.has_any(c.user, "instructions.add_instruction")
     if pending.shown or to_close.shown:
-        wb = instructions_selectors.for_workbench(c.user, c.today)
+        wb = instructions_selectors.for_workbench(
+            c.user, c.today, pending=pending.shown, to_close=to_close.shown
+        )
         pending.total, pending.items = wb.pending
         to_close.total, to_close.items = wb.to_close
     return pending, to_close

@@ -51,17 +51,17 @@ def detail_context(request, doc: IssuedDocument, **bound) -> dict:
 
 
 class _DocumentAction(SubmitOnceMixin, PermissionRequiredMixin, View):
-    """A POST on one document: `act(doc, form)` calls the service; refusals go on the form."""
+    """A POST on one document: each action names its `form_class` (or builds it in `make_form`) and
+    its `act(doc, form)`, which calls the service and returns (document, message); refusals go on
+    the form."""
 
     http_method_names = ["post"]
+    form_class = None
     form_name = ""
     shown_by = ""  # the context flag under which the page shows this action's form
 
     def make_form(self, request, doc):
-        raise NotImplementedError
-
-    def act(self, doc, form):
-        raise NotImplementedError
+        return self.form_class(request.POST)
 
     def post(self, request, pk):
         doc = get_object_or_404(selectors.documents_visible(request.user, self.permission), pk=pk)
@@ -106,11 +106,9 @@ class DocumentSubmitView(_DocumentAction):
 
 class DocumentWithdrawView(_DocumentAction):
     permission = selectors.CHANGE
+    form_class = forms.WithdrawForm
     form_name = "withdraw_form"
     shown_by = "can_withdraw"
-
-    def make_form(self, request, doc):
-        return forms.WithdrawForm(request.POST)
 
     def act(self, doc, form):
         return services.document_withdraw(actor=self.request.user, document=doc), "已撤回，可修改后重新送签"
@@ -118,11 +116,9 @@ class DocumentWithdrawView(_DocumentAction):
 
 class DocumentReturnView(_DocumentAction):
     permission = selectors.ISSUE
+    form_class = forms.ReturnForm
     form_name = "return_form"
     shown_by = "can_issue"
-
-    def make_form(self, request, doc):
-        return forms.ReturnForm(request.POST)
 
     def act(self, doc, form):
         doc = services.document_return(
@@ -135,11 +131,9 @@ class DocumentIssueView(_DocumentAction):
     """签发 with the password entered again: number, render, store with SM3, freeze."""
 
     permission = selectors.ISSUE
+    form_class = forms.IssueForm
     form_name = "issue_form"
     shown_by = "can_issue"
-
-    def make_form(self, request, doc):
-        return forms.IssueForm(request.POST)
 
     def act(self, doc, form):
         doc = services.document_issue(

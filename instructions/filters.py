@@ -7,13 +7,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from core import clock, scoping
-from core.views import PAGE_SIZES
+from core import scoping
+from core.filters import LedgerFilterSet
 from instructions import lights, selectors
 from instructions.models import Instruction, InstructionStatus, TargetKind
 from org.models import Unit
 from tasks.choices import Light
-from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS, _style
+from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, "未圈阅（全部）"), *InstructionStatus.choices]
@@ -29,8 +29,6 @@ SORT_CHOICES = [
     ("-due", "落实时限（远→近）"),
     ("-created", "批示时间（新→旧）"),
 ]
-DEFAULT_SORT = "light"
-NOT_FILTERS = ("light", "sort", "per_page")
 DATE = {"type": "date"}
 
 
@@ -38,7 +36,7 @@ def unit_options(request):
     return selectors.unit_options(getattr(request, "user", None))
 
 
-class InstructionFilterSet(django_filters.FilterSet):
+class InstructionFilterSet(LedgerFilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="filter_keyword",
@@ -63,26 +61,15 @@ class InstructionFilterSet(django_filters.FilterSet):
         label="落实时限至", field_name="due_date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
     )
     sort = django_filters.ChoiceFilter(
-        label="排序", choices=SORT_CHOICES, method="filter_nothing", empty_label="预警（默认）"
-    )
-    per_page = django_filters.ChoiceFilter(
-        label="每页",
-        choices=[(str(n), f"{n}条") for n in PAGE_SIZES],
-        method="filter_nothing",
-        empty_label=None,
+        label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="预警（默认）"
     )
 
     class Meta:
         model = Instruction
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
-        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        self.counts_queryset = None
-        self.today = today or clock.today()
-        if not (self.data or {}).get("assignee_unit"):
-            self.filters["assignee_unit"].queryset = Unit.objects.none()
-        _style(self.form)
+    sorts = SORTS
+    lazy_choices = {"assignee_unit": Unit}
 
     def filter_keyword(self, queryset, name, value: str):
         value = value.strip()
@@ -110,22 +97,3 @@ class InstructionFilterSet(django_filters.FilterSet):
         if light == Light.RED:
             return queryset.filter(lights.overdue_q(self.today))
         return queryset.filter(light=int(light))
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-    def filter_queryset(self, queryset):
-        """Every filter but light → `counts_queryset` (the light counts on top); then the light;
-        then the sort."""
-        if self.form.errors:
-            self.counts_queryset = queryset.none()
-            return queryset.none()
-        data = self.form.cleaned_data
-        for name, value in data.items():
-            if name in NOT_FILTERS or value in (None, ""):
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        self.counts_queryset = queryset
-        if data.get("light"):
-            queryset = self.filter_light(queryset, "light", data["light"])
-        return queryset.order_by(*SORTS.get(data.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))

@@ -68,16 +68,24 @@ def _first(qs, today) -> tuple:
     return total, rows
 
 
-def for_workbench(user, today: dt.date) -> Workbench:
+def for_workbench(user, today: dt.date, *, pending: bool = True, to_close: bool = True) -> Workbench:
     """The 工作台's 待落实批示 (open 批示 sent to a unit where the user may answer) and 待圈阅批示
-    (answered 批示 the user wrote): each (total, first 8 rows, nearest due first)."""
-    pending = Instruction.objects.none()
-    if scoping.has_any(user, rules.ANSWER):
-        pending = Instruction.objects.filter(
+    (answered 批示 the user wrote): each (total, first 8 rows, nearest due first); a list the page
+    does not show is not read ((0, []))."""
+    none = (0, [])
+    answering = pending and scoping.has_any(user, rules.ANSWER)
+    first_pending = none
+    if answering:
+        qs = Instruction.objects.filter(
             scoping.scope_q(user, rules.ANSWER, ("assignee_unit",)), status=InstructionStatus.PENDING
         )
-    to_close = Instruction.objects.filter(author=user, status=InstructionStatus.ANSWERED)
-    return Workbench(_first(pending, today), _first(to_close, today))
+        first_pending = _first(qs, today)
+    first_close = none
+    if to_close:
+        first_close = _first(
+            Instruction.objects.filter(author=user, status=InstructionStatus.ANSWERED), today
+        )
+    return Workbench(first_pending, first_close)
 
 
 def instruction_files(user):

@@ -12,15 +12,15 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from core import clock, scoping
-from core.views import PAGE_SIZES
+from core import scoping
+from core.filters import LedgerFilterSet
 from org.models import Unit
 from rectification import lights, selectors
 from rectification.choices import EscalationLevel, ProblemSource, ProblemStatus, Severity
 from rectification.models import Problem, ProblemCategory
 from supervision.models import Campaign
 from tasks.choices import Light
-from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS, _style
+from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS
 
 OPEN = "open"
 IN_WORK = "in_work"  # 正在整改 of the statistics: 整改中 + 已整改(待验收)
@@ -50,8 +50,6 @@ SORT_CHOICES = [
     ("code", "编号（小→大）"),
     ("-code", "编号（大→小）"),
 ]
-DEFAULT_SORT = "light"
-NOT_FILTERS = ("light", "sort", "per_page")
 DATE = {"type": "date"}
 
 
@@ -67,7 +65,7 @@ def campaign_options(request):
     return selectors.campaign_options(_user(request))
 
 
-class ProblemFilterSet(django_filters.FilterSet):
+class ProblemFilterSet(LedgerFilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="filter_keyword",
@@ -124,30 +122,16 @@ class ProblemFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="预警（默认）"
     )
-    per_page = django_filters.ChoiceFilter(
-        label="每页",
-        choices=[(str(n), f"{n}条") for n in PAGE_SIZES],
-        method="filter_nothing",
-        empty_label=None,
-    )
 
     class Meta:
         model = Problem
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
-        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        self.counts_queryset = None
-        self.today = today or clock.today()
-        # the scoped choice sets validate a value that was sent; without one, skip their queries
-        for name, empty in (
-            ("unit", Unit.objects.none()),
-            ("org_unit", Unit.objects.none()),
-            ("campaign", Campaign.objects.none()),
-        ):
-            if not (self.data or {}).get(name):
-                self.filters[name].queryset = empty
-        _style(self.form)
+    sorts = SORTS
+    lazy_choices = {"unit": Unit, "org_unit": Unit, "campaign": Campaign}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for name in ("overdue", "regressions"):
             self.form.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -187,25 +171,3 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_regressions(self, queryset, name, value):
         return queryset.filter(regressions__gt=0) if value else queryset
-
-    def filter_sort(self, queryset, name, value: str):
-        return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-    def filter_queryset(self, queryset):
-        """Every filter but light → `counts_queryset` (the light counts on top); then light; then
-        the sort (default: worst light first, then nearest deadline)."""
-        if self.form.errors:  # a value outside the user's choices (or malformed) matches nothing
-            self.counts_queryset = queryset.none()
-            return queryset.none()
-        data = self.form.cleaned_data
-        for name, value in data.items():
-            if name in NOT_FILTERS:
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        self.counts_queryset = queryset
-        if data.get("light"):
-            queryset = self.filter_light(queryset, "light", data["light"])
-        return self.filter_sort(queryset, "sort", data.get("sort") or DEFAULT_SORT)

@@ -8,21 +8,12 @@ from django import forms
 from django.db.models import Q
 
 from core import clock
+from core.filters import style
 from supervision.choices import CampaignKind, CampaignPhase
 from supervision.models import Campaign, InspectionRecord
 from supervision.phases import phase_q
 
 DATE = {"type": "date"}
-
-
-def _style(form) -> None:
-    for f in form.fields.values():
-        css = (
-            "form-select form-select-sm"
-            if isinstance(f.widget, forms.Select)
-            else "form-control form-control-sm"
-        )
-        f.widget.attrs.setdefault("class", css)
 
 
 class CampaignFilterSet(django_filters.FilterSet):
@@ -58,7 +49,7 @@ class CampaignFilterSet(django_filters.FilterSet):
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         for name in ("period_from", "period_to"):
             self.filters[name].field.error_messages["invalid"] = "请输入正确的日期，如2026-03-05"
-        _style(self.form)
+        style(self.form)
 
     def filter_keyword(self, queryset, name, value: str):
         value = value.strip()
@@ -113,7 +104,7 @@ class RecordFilterSet(django_filters.FilterSet):
         for name in ("date_from", "date_to"):
             self.filters[name].field.error_messages["invalid"] = "请输入正确的日期，如2026-03-05"
         self.filters["campaign"].field.error_messages["invalid_choice"] = "请选择您可查看的专项督查"
-        _style(self.form)
+        style(self.form)
 
     def filter_keyword(self, queryset, name, value: str):
         value = value.strip()

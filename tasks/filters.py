@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core import clock, scoping
-from core.views import PAGE_SIZES
+from core import scoping
+from core.filters import LedgerFilterSet, style
 from org.models import Unit
 from tasks import lights
 from tasks.choices import Light, TaskLevel, TaskStatus
@@ -69,8 +69,6 @@ SORT_CHOICES = [
     ("code", "编号（小→大）"),
     ("-code", "编号（大→小）"),
 ]
-DEFAULT_SORT = "light"
-NOT_FILTERS = ("light", "sort", "per_page")
 
 
 def _user(request):
@@ -95,19 +93,7 @@ def unit_options(request):
     return Unit.objects.filter(scoping.units_q(user, "tasks.view_task"))
 
 
-def _style(form) -> None:
-    """Bootstrap classes on every widget, so templates can render `{{ form.field }}` as is."""
-    for field in form.fields.values():
-        widget = field.widget
-        css = (
-            "form-select form-select-sm"
-            if isinstance(widget, forms.Select)
-            else "form-control form-control-sm"
-        )
-        widget.attrs.setdefault("class", css)
-
-
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(LedgerFilterSet):
     q = django_filters.CharFilter(
         label="关键词",
         method="filter_keyword",
@@ -173,33 +159,13 @@ class TaskFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="预警（默认）"
     )
-    per_page = django_filters.ChoiceFilter(
-        label="每页",
-        choices=[(str(n), f"{n}条") for n in PAGE_SIZES],
-        method="filter_nothing",
-        empty_label=None,
-        help_text="页面每页行数（导出与接口不受影响）",
-    )
 
     class Meta:
         model = Task
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
-        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        self.counts_queryset = None
-        # the day the `light` annotation of `queryset` was computed for (ledger_queryset(today))
-        self.today = today or clock.today()
-        # The scoped choice sets are only needed to validate a value that was sent; building them
-        # costs a few scope subqueries, so a page without that filter skips them.
-        for name, empty in (
-            ("directive", Directive.objects.none()),
-            ("unit", Unit.objects.none()),
-            ("lead_unit", Unit.objects.none()),
-        ):
-            if not (self.data or {}).get(name):
-                self.filters[name].queryset = empty
-        _style(self.form)
+    sorts = SORTS
+    lazy_choices = {"directive": Directive, "unit": Unit, "lead_unit": Unit}
 
     # -- filter methods --------------------------------------------------------------------------
 
@@ -230,27 +196,6 @@ class TaskFilterSet(django_filters.FilterSet):
         plain = lights.light_q(light, self.today)
         return queryset.filter(plain) if plain is not None else queryset.filter(light=light)
 
-    def filter_sort(self, queryset, name, value: str):
-        return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
-
-    def filter_nothing(self, queryset, name, value: str):
-        return queryset
-
-    # -- order of application -----------------------------------------------------------------------
-
-    def filter_queryset(self, queryset):
-        """Every filter but light → `counts_queryset` (the light counts on top of the ledger);
-        then light; then the sort (default: worst light first, then nearest deadline)."""
-        data = self.form.cleaned_data
-        for name, value in data.items():
-            if name in NOT_FILTERS:
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        self.counts_queryset = queryset
-        if data.get("light"):
-            queryset = self.filter_light(queryset, "light", data["light"])
-        return self.filter_sort(queryset, "sort", data.get("sort") or DEFAULT_SORT)
-
 
 class DirectiveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -268,7 +213,7 @@ class DirectiveFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        _style(self.form)
+        style(self.form)
 
     def filter_keyword(self, queryset, name, value: str):
         value = value.strip()

@@ -138,8 +138,8 @@ def test_workbench_constant_queries(org, login, rows, django_assert_num_queries)
         notify(recipients=[clerk], kind="system", title=f"消息{i}")
     clock.travel(days=0)
     c = login(org.user("county_a_clerk"))
-    # 15 + which of the units can receive or assign work + the two 批示 lists
-    with django_assert_num_queries(18):
+    # 15 + which of the units can receive or assign work + the 待落实批示 list
+    with django_assert_num_queries(17):
         r = c.get(reverse("dashboards:workbench"))
     s = sections(r)
     assert all(s[k].items for k in ("to_sign", "to_report", "overdue", "my_red"))
