@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "documents",
     "instructions",
     "escalation",
+    "surveys",
     "dashboards",
     "demo",
     "bench",
@@ -265,3 +266,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DUBAN_LOG_LEVEL", "WARNING")},
 }
+
+# Surveys (issue 13): the public answering pages' limits (surveys/public.py, docs/rules.md)
+# sheets submitted per client address per 10 minutes on one open link (a hospital's wifi is one
+# address for many patients: generous, with the per-sheet key and the fill time as the other bars)
+DUBAN_SURVEY_SUBMITS_PER_IP = int(os.environ.get("DUBAN_SURVEY_SUBMITS_PER_IP", "60"))
+# wrong 答题码 tried per client address per 10 minutes before the address must wait
+DUBAN_SURVEY_TOKEN_TRIES_PER_IP = int(os.environ.get("DUBAN_SURVEY_TOKEN_TRIES_PER_IP", "20"))
+# a sheet sent sooner than this after its page was served is taken for a script and refused
+DUBAN_SURVEY_MIN_SECONDS = int(os.environ.get("DUBAN_SURVEY_MIN_SECONDS", "5"))

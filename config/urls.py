@@ -14,6 +14,8 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("instructions/", include("instructions.urls")),
     path("escalation/", include("escalation.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls_public")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
 ]

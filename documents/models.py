@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     BULLETIN = "bulletin", "督查通报"
     RECTIFICATION_REPORT = "rect_report", "整改情况报告"
     TASK_BULLETIN = "task_bulletin", "督办通报"
+    EVALUATION_REPORT = "npc_report", "履职测评结果报告"
 
 
 LETTER_FORMAT_KINDS = {DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER}

@@ -56,6 +56,22 @@ SUPERVISOR_EXTRA = SUPERVISION_READ + (
 # 批示 and the red-task ladder: who reads them (each rule's writer is named in its app)
 INSTRUCTION_READ = ("instructions.view_instruction", "escalation.view_taskescalation")
 INSTRUCTION_ANSWER = INSTRUCTION_READ + ("instructions.answer_instruction",)
+# surveys (issue 13): the 督查室 builds questionnaires and runs rounds and 履职测评; an evaluated
+# unit reads its own results and answers a 履职测评 with its self-report
+SURVEY_READ = ("surveys.view_questionnaire", "surveys.view_survey", "surveys.view_evaluation")
+SURVEY_RUN = SURVEY_READ + (
+    "surveys.add_questionnaire",
+    "surveys.change_questionnaire",
+    "surveys.publish_questionnaire",
+    "surveys.add_survey",
+    "surveys.change_survey",
+    "surveys.issue_token",
+    "surveys.export_survey",
+    "surveys.convert_survey",
+    "surveys.add_evaluation",
+    "surveys.change_evaluation",
+)
+SURVEY_EVALUATED = ("surveys.view_survey", "surveys.view_evaluation", "surveys.report_evaluation")
 
 BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
@@ -104,7 +120,9 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "instructions.add_instruction",
             "instructions.close_instruction",
             "instructions.export_instruction",
-        ),
+            "surveys.export_survey",
+        )
+        + SURVEY_READ,
     ),
     RoleDef(
         "supervisor",
@@ -129,7 +147,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "instructions.export_instruction",
         )
         + SUPERVISOR_EXTRA
-        + INSTRUCTION_READ,
+        + INSTRUCTION_READ
+        + SURVEY_RUN,
     ),
     RoleDef(
         "unit_head",
@@ -150,7 +169,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "rectification.add_problem",
         )
         + UNIT_RECTIFY
-        + INSTRUCTION_ANSWER,
+        + INSTRUCTION_ANSWER
+        + SURVEY_EVALUATED,
     ),
     RoleDef(
         "clerk",
@@ -165,7 +185,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "tasks.export_task",
         )
         + UNIT_RECTIFY
-        + INSTRUCTION_ANSWER,
+        + INSTRUCTION_ANSWER
+        + SURVEY_EVALUATED,
     ),
     RoleDef("discipline", "纪检监察", "问责案件、四种形态", TASK_READ + SUPERVISION_READ + INSTRUCTION_READ),
     RoleDef("personnel", "组织人事", "阅看考核结果", ("org.view_unit",)),

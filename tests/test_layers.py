@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
-    "core audit org notifications files tasks reporting supervision rectification documents instructions escalation dashboards "
+    "core audit org notifications files tasks reporting supervision rectification documents instructions escalation surveys dashboards "
     "demo bench config"
 ).split()
 

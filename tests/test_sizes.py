@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
-    "core audit org notifications files tasks reporting supervision rectification documents instructions escalation dashboards "
+    "core audit org notifications files tasks reporting supervision rectification documents instructions escalation surveys dashboards "
     "demo bench config"
 ).split()
 MAX_LINES, MAX_FUNCTION = 800, 60

@@ -11,9 +11,20 @@ from documents.transitions import DOCUMENT
 from instructions.transitions import INSTRUCTION
 from rectification.transitions import PROBLEM
 from supervision.transitions import CAMPAIGN
+from surveys.transitions import EVALUATION, QUESTIONNAIRE, SURVEY
 from tasks.transitions import ASSIGNMENT, EXTENSION
 
-MACHINES = [ASSIGNMENT, EXTENSION, PROBLEM, CAMPAIGN, DOCUMENT, INSTRUCTION]
+MACHINES = [
+    ASSIGNMENT,
+    EXTENSION,
+    PROBLEM,
+    CAMPAIGN,
+    DOCUMENT,
+    INSTRUCTION,
+    QUESTIONNAIRE,
+    SURVEY,
+    EVALUATION,
+]
 RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 

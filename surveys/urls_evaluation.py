@@ -1,0 +1,3 @@
+"""surveys: the evaluation pages (included by surveys.urls, namespace surveys)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""surveys: the results pages (included by surveys.urls, namespace surveys)."""
+
+urlpatterns: list = []
