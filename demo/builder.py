@@ -31,6 +31,7 @@ from audit.services import record
 from core import clock
 from demo.cockpit import CockpitMixin
 from demo.data import DEMO_PASSWORD
+from demo.evaluations import EvaluationsMixin
 from demo.events import EventsMixin
 from demo.instructions import InstructionsMixin
 from demo.ladder import LadderMixin
@@ -39,6 +40,7 @@ from demo.plan import FULL, SMALL, PlanMixin
 from demo.showcase import ShowcaseMixin
 from demo.signoff import SignoffMixin
 from demo.supervision import SupervisionMixin
+from demo.surveys import SurveysMixin
 from org.choices import UnitKind
 from org.models import RoleAssignment, Unit, User
 from reporting.models import ProgressReport
@@ -57,6 +59,8 @@ class DemoBuilder(
     LadderMixin,
     SignoffMixin,
     CockpitMixin,
+    SurveysMixin,
+    EvaluationsMixin,
 ):
     def __init__(self, *, small: bool = False, seed: int = 2026, out=None):
         self.scale = SMALL if small else FULL
@@ -124,6 +128,8 @@ class DemoBuilder(
             self.plan_instructions()
             self.plan_ladder()
             self.plan_signoff()
+            self.plan_surveys()
+            self.plan_evaluations()
             self.plan_snapshots()
             try:
                 clock.travel(days=-126)
