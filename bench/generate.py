@@ -21,6 +21,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
@@ -28,11 +29,13 @@ from core import clock
 from core.db import analyze
 from dashboards.models import DailySnapshot
 from dashboards.services import take_snapshot
+from escalation.models import Level, TaskEscalation
 from org.models import PATH_WIDTH, Role, RoleAssignment, Unit, User
 from rectification.models import Problem, ProblemCategory
 from reporting.models import ProgressReport
 from supervision.models import Campaign, InspectionRecord
-from tasks.choices import EventKind, TaskStatus
+from tasks import lights
+from tasks.choices import EventKind, Light, TaskStatus
 from tasks.models import Assignment, Directive, Task, TaskCategory, TaskEvent
 
 FULL_TASKS = 100_000
@@ -72,6 +75,7 @@ class BenchData:
     county_id: int = 0
     county_path: str = ""
     snapshots: int = 0
+    ladder_steps: int = 0
 
 
 class Generator:
@@ -629,6 +633,44 @@ class Generator:
         DailySnapshot.objects.bulk_create(copies, batch_size=BATCH)
         self.result.snapshots = len(today_rows) + len(copies)
 
+    def build_ladder(self):
+        """The red-task ladder's steps as the daily scan (escalation.services.ladder_scan) would have
+        left them: every red assignment reminded on the day it turned red, urged after
+        DUBAN_LADDER_URGE_DAYS, a 督办单 step after DUBAN_LADDER_ORDER_DAYS (its document left out:
+        the bench reads the steps)."""
+        reds = Assignment.objects.filter(lights.light_q(Light.RED, self.today)).values_list(
+            "pk", "org_unit_id", "unit_id", "due_date"
+        )
+        urge, order = settings.DUBAN_LADDER_URGE_DAYS, settings.DUBAN_LADDER_ORDER_DAYS
+        steps = []
+        for pk, org_unit_id, unit_id, due in reds.iterator(chunk_size=BATCH):
+            red = (self.today - due).days
+            for level, after in ((Level.REMIND, 0), (Level.URGE, urge), (Level.ORDER, order)):
+                if red < after:
+                    break
+                steps.append(
+                    TaskEscalation(
+                        assignment_id=pk,
+                        org_unit_id=org_unit_id,
+                        unit_id=unit_id,
+                        spell=due,
+                        level=level,
+                        at=self.now - dt.timedelta(days=max(red - after, 0)),
+                        days_red=after,
+                        note="系统每日督办扫描",
+                    )
+                )
+        TaskEscalation.objects.bulk_create(steps, batch_size=BATCH)
+        self.result.ladder_steps = len(steps)
+
+    def add_ladder(self) -> BenchData:
+        """Ladder steps for a dataset generated before the ladder existed (manage.py bench --reuse)."""
+        with transaction.atomic():
+            self.build_ladder()
+        self.analyze()
+        self.out(f"  红色任务督办升级{self.result.ladder_steps}步")
+        return self.result
+
     def reset_sequences(self):
         """PostgreSQL: explicit ids leave the sequences behind; move them past the data."""
         if connection.vendor != "postgresql":
@@ -681,6 +723,7 @@ class Generator:
             self.build_tasks()
             self.build_problems()
             self.build_snapshots()
+            self.build_ladder()
         self.reset_sequences()
         self.analyze()
         self.result.seconds = round(time.monotonic() - started, 1)

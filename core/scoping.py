@@ -252,15 +252,22 @@ def acting_units(user, perm: str) -> list:
     return sorted(units.values(), key=lambda u: (u.pk != user.unit_id, u.path))
 
 
-def bucket_of(children: list, path: str):
-    """Of `children` (units with a `path`, none inside another), the one whose subtree holds the unit
-    at `path` (None when none does): a count grouped by unit path folded onto the units directly below
-    a scope root, each counting its whole subtree (the cockpit's "by unit")."""
-    for child in children:
-        lo, hi = subtree_range(child.path)
-        if lo <= path < hi:
-            return child
-    return None
+def bucket_of(children: list):
+    """A function: the path of a unit → the one of `children` (units with a `path`, none inside
+    another) whose subtree holds it, or None — a count grouped by unit folded onto the units
+    directly below a scope root, each counting its whole subtree (the cockpit's "by unit").
+    Paths are fixed-width levels, so a subtree is a path prefix: one dict lookup per depth."""
+    by_path = {child.path: child for child in children}
+    widths = sorted({len(path) for path in by_path})
+
+    def of(path: str):
+        for width in widths:
+            child = by_path.get(path[:width])
+            if child is not None:
+                return child
+        return None
+
+    return of
 
 
 def root_of(user, perm: str):

@@ -183,10 +183,10 @@ def _problem_rows(user, today: dt.date, root: Unit, whole_tree: bool):
     )
 
 
-def _bucket_for(root: Unit, children: list[Unit], buckets: dict, unit_id: int, path: str):
+def _bucket_for(root: Unit, child_of, buckets: dict, unit_id: int, path: str):
     if unit_id == root.pk:
         return buckets["own"]
-    child = scoping.bucket_of(children, path)
+    child = child_of(path)
     return buckets[str(child.pk)] if child else None
 
 
@@ -229,10 +229,12 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
     whole_tree = scoping.is_whole_tree(root)
     task_rows = list(_task_rows(user, today, root, whole_tree))
     problem_rows = list(_problem_rows(user, today, root, whole_tree))
-    ids = {r["lead_unit_id"] for r in task_rows} | {r["org_unit_id"] for r in problem_rows}
-    path = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path")) if ids else {}
+    # the paths of the subtree's units, read whole: an IN of the thousands of units counted costs
+    # more to build than the read
+    path = dict(_in_root(Unit.objects.all(), root, "", whole_tree).values_list("pk", "path"))
+    child_of = scoping.bucket_of(children)
     for r in task_rows:
-        bucket = _bucket_for(root, children, index, r["lead_unit_id"], path[r["lead_unit_id"]])
+        bucket = _bucket_for(root, child_of, index, r["lead_unit_id"], path[r["lead_unit_id"]])
         whole.add(r)
         by_category.setdefault(r["category_id"], Counts()).add(r)
         if bucket is not None:
@@ -241,7 +243,7 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
         if r["light"] == Light.RED:
             red_by_unit[r["lead_unit_id"]] = red_by_unit.get(r["lead_unit_id"], 0) + r["n"]
     for r in problem_rows:
-        bucket = _bucket_for(root, children, index, r["org_unit_id"], path[r["org_unit_id"]])
+        bucket = _bucket_for(root, child_of, index, r["org_unit_id"], path[r["org_unit_id"]])
         for key in problems:
             problems[key] += r[key]
             if bucket is not None:
