@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView
 
-from core import clock, excel, scoping
+from core import clock, excel, ratelimit, scoping
 from core.middleware import client_ip
 from core.views import (
     PermissionRequiredMixin,
@@ -55,15 +54,8 @@ LOGIN_RATE_PER_MINUTE = getattr(settings, "DUBAN_LOGIN_RATE_PER_MINUTE", 20)
 
 
 def _rate_limited(request) -> bool:
-    """A simple fixed-window limit on login POSTs per client IP (R-SEC-6)."""
-    key = f"login-rate:{client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=70)
-        count = 1
-    return count > LOGIN_RATE_PER_MINUTE
+    """A fixed-window limit on login POSTs per client IP (R-SEC-6, core.ratelimit)."""
+    return ratelimit.hit("login", client_ip(request), limit=LOGIN_RATE_PER_MINUTE, window=60)
 
 
 class LoginView(View):
