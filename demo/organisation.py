@@ -179,7 +179,7 @@ class OrganisationMixin:
 
     def leaders(self):
         """Leaders of every city and of the first counties of two cities (the province's is above): the cockpit,
-        批示 and 签发 at each level. Their own random generator, so the rest of the province is the
+        批示 and 签发 at each level; those two counties also get a 督查员 who drafts for their leader. Their own random generator, so the rest of the province is the
         same with or without them."""
         main, self.rng = self.rng, random.Random(self.seed + 1)
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -192,6 +192,8 @@ class OrganisationMixin:
                     prefix = self.head[county.pk].removesuffix("_fuzeren")
                     self.account(f"{prefix}_lingdao", county, "leader", title="党组书记、局长")
                     self.leader[county.pk] = f"{prefix}_lingdao"
+                    # the county bureau's 督查 officer: drafts what its leader signs (demo/signoff.py)
+                    self.account(f"{prefix}_duchayuan", county, "supervisor", title="办公室督查专员")
         self.rng = main
 
     def share_password_hash(self):

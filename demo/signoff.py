@@ -2,7 +2,8 @@
 the province's (sf_duchayuan → sf_lingdao, signed five days ago) and 东湖市's (dhs_duchayuan →
 dhs_lingdao, returned once with comments, then signed); 整改情况报告 to the superior (上行文, the
 签发人 in the 版头): the province's to the national commission signed by sf_lingdao, and one each of
-the province and 东湖市 returned with comments, waiting on the drafter's 工作台. The letters and the
+the province and 东湖市 returned with comments, waiting on the drafter's 工作台, and 城关区卫健局's
+to 东湖市, drafted by its 督查员 and waiting for its leader's 签发. The letters and the
 督查通报 of the supervision part go through the same 送签/签发 (demo/supervision.py, sign_off)."""
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ REPORTS = [
     (-0.6, "province", "sf_duchayuan", "sf_lingdao", "省人民政府办公厅", PENDING),
     (-1.4, "city_dhs", "dhs_duchayuan", "dhs_lingdao", "示范省卫生健康委员会", "数字请与问题台账核对。"),
     (-0.5, "city_dhs", "dhs_duchayuan", "dhs_lingdao", "东湖市人民政府办公室", PENDING),
+    # None: the drafter's own unit (城关区卫健局, reporting up to its city)
+    (-0.45, None, "dhs_cg_duchayuan", "dhs_cg_lingdao", "东湖市卫生健康委员会", PENDING),
 ]
 
 
@@ -71,13 +74,15 @@ class SignoffMixin:
         self.counts["task_bulletins"] += 1
 
     def do_signoff_report(
-        self, unit_key: str, drafter_name: str, leader_name: str, addressee: str, outcome: str
+        self, unit_key: str | None, drafter_name: str, leader_name: str, addressee: str, outcome: str
     ):
         """整改情况报告 of the issuer's subtree to its superior, sent to the leader (REPORTS)."""
-        issuer = self.units.get(unit_key)
-        if issuer is None or drafter_name not in self.users or leader_name not in self.users:
+        if drafter_name not in self.users or leader_name not in self.users:
             return
         drafter, leader = self.user(drafter_name), self.user(leader_name)
+        issuer = drafter.unit if unit_key is None else self.units.get(unit_key)
+        if issuer is None:
+            return
         problems = subtree_problems(drafter, issuer)
         draft = doc_builders.rectification_report(
             issuer=issuer,
