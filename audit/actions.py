@@ -86,6 +86,9 @@ ACTIONS: dict[str, str] = {
     "instructions.instruction.returned": "退回批示落实情况",
     "instructions.instruction.closed": "圈阅批示",
     "instructions.instruction.exported": "导出批示台账",
+    # 满意度测评: results
+    "surveys.item.converted": "测评题目转为整改问题",
+    "surveys.results.exported": "导出测评结果",
 }
 
 
