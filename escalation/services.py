@@ -40,9 +40,11 @@ from django.db.models import F
 
 from audit.services import record
 from core import clock
+from core.transitions import CREATED
 from documents.models import DocumentKind, IssuedDocument
 from documents.services import order_for_assignment
 from escalation.models import Level, TaskEscalation
+from escalation.transitions import ACTION, LADDER
 from notifications.models import Message, ReminderLog
 from notifications.services import notify, send_once, unit_people
 from org.selectors import users_with_perm_at
@@ -114,9 +116,9 @@ def take_step(
     )
     if lights.for_object(a, today).light != Light.RED:
         return None
-    taken = set(TaskEscalation.objects.filter(assignment=a, spell=a.due_date).values_list("level", flat=True))
-    if level in taken or (level > Level.REMIND and level - 1 not in taken):
-        return None
+    taken = TaskEscalation.objects.filter(assignment=a, spell=a.due_date).values_list("level", flat=True)
+    if not LADDER.allows(ACTION[level], max(taken, default=CREATED)):
+        return None  # taken already, or the step before it not yet (escalation.transitions)
     try:
         with transaction.atomic():
             step = TaskEscalation.objects.create(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from core.transitions import CREATED
 from documents.transitions import DOCUMENT
+from escalation.transitions import LADDER
 from instructions.transitions import INSTRUCTION
 from rectification.transitions import PROBLEM
 from supervision.transitions import CAMPAIGN
@@ -21,6 +22,7 @@ MACHINES = [
     CAMPAIGN,
     DOCUMENT,
     INSTRUCTION,
+    LADDER,
     QUESTIONNAIRE,
     SURVEY,
     EVALUATION,
