@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core import scoping
+from core.db import Unindexed
 from dashboards.models import DailySnapshot
 from org.models import Unit
 from rectification.lights import DONE as PROBLEM_DONE
@@ -92,8 +93,8 @@ class Counts:
         self.report_late += r["late"]
         self.report_missing += r["missing"]
         self.lights[r["light"]] = self.lights.get(r["light"], 0) + r["n"]
-        self.status[r["status"]] = self.status.get(r["status"], 0) + r["n"]
-        if r["status"] == TaskStatus.COMPLETED:
+        self.status[r["state"]] = self.status.get(r["state"], 0) + r["n"]
+        if r["state"] == TaskStatus.COMPLETED:
             self.completed += r["n"]
 
     @property
@@ -157,7 +158,12 @@ def _task_rows(user, today: dt.date, root: Unit, whole_tree: bool):
     return (
         qs.exclude(status=TaskStatus.DRAFT)
         .order_by()
-        .values("lead_unit_id", "category_id", "light", "status")
+        .values(
+            "light",
+            lead=Unindexed("lead_unit_id"),
+            kind=Unindexed("category_id"),
+            state=Unindexed("status"),
+        )
         .annotate(
             n=Count("pk"),
             on_time=Count("pk", filter=timeliness_q(ON_TIME)),
@@ -172,7 +178,7 @@ def _problem_rows(user, today: dt.date, root: Unit, whole_tree: bool):
     return (
         _in_root(_problems(user), root, "org_unit", whole_tree)
         .order_by()
-        .values("org_unit_id")
+        .values(unit=Unindexed("org_unit_id"))
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=PROBLEM_DONE),
@@ -234,16 +240,16 @@ def tally(user, today: dt.date, root: Unit) -> Tally:
     path = dict(_in_root(Unit.objects.all(), root, "", whole_tree).values_list("pk", "path"))
     child_of = scoping.bucket_of(children)
     for r in task_rows:
-        bucket = _bucket_for(root, child_of, index, r["lead_unit_id"], path[r["lead_unit_id"]])
+        bucket = _bucket_for(root, child_of, index, r["lead"], path[r["lead"]])
         whole.add(r)
-        by_category.setdefault(r["category_id"], Counts()).add(r)
+        by_category.setdefault(r["kind"], Counts()).add(r)
         if bucket is not None:
             bucket.tasks.add(r)
-            bucket.by_category.setdefault(r["category_id"], Counts()).add(r)
+            bucket.by_category.setdefault(r["kind"], Counts()).add(r)
         if r["light"] == Light.RED:
-            red_by_unit[r["lead_unit_id"]] = red_by_unit.get(r["lead_unit_id"], 0) + r["n"]
+            red_by_unit[r["lead"]] = red_by_unit.get(r["lead"], 0) + r["n"]
     for r in problem_rows:
-        bucket = _bucket_for(root, child_of, index, r["org_unit_id"], path[r["org_unit_id"]])
+        bucket = _bucket_for(root, child_of, index, r["unit"], path[r["unit"]])
         for key in problems:
             problems[key] += r[key]
             if bucket is not None:

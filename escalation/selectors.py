@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -84,12 +84,28 @@ def list_url(level: int | None = None) -> str:
 
 def ladder_summary(user, today: dt.date) -> list[dict]:
     """[{level, label, count, url}] for each step of the ladder: the assignments in `user`'s scope
-    at that step in their current red spell (one grouped query); url = the ladder list at that step."""
-    found = {
-        row["step"]: row["n"]
-        for row in red_assignments(user, today).order_by().values("step").annotate(n=Count("pk")).order_by()
-    }
+    at that step in their current red spell; url = the ladder list at that step.
+
+    One grouped query over the steps, not a per-assignment subquery: within a spell the steps are
+    taken in order, each once (escalation.transitions.LADDER and the unique constraint), so the
+    assignments at step k or beyond are those with a level-k row in their current spell, and those
+    at exactly k are that count less the count at k + 1. The list (ladder_queryset) filtered to a
+    step shows the same assignments."""
+    steps = TaskEscalation.objects.all()
+    if not scoping.sees_whole_tree(user, VIEW_PERM):
+        steps = steps.filter(assignment__in=_visible(user).values("pk"))
+    reached = dict(
+        steps.filter(lights.light_q(Light.RED, today, prefix="assignment__"), spell=F("assignment__due_date"))
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
     return [
-        {"level": int(level), "label": level.label, "count": found.get(int(level), 0), "url": list_url(level)}
+        {
+            "level": int(level),
+            "label": level.label,
+            "count": reached.get(int(level), 0) - reached.get(int(level) + 1, 0),
+            "url": list_url(level),
+        }
         for level in Level
     ]
