@@ -89,6 +89,14 @@ ACTIONS: dict[str, str] = {
     # 满意度测评: results
     "surveys.item.converted": "测评题目转为整改问题",
     "surveys.results.exported": "导出测评结果",
+    # 人大履职测评
+    "surveys.evaluation.created": "启动履职测评",
+    "surveys.evaluation.self_reported": "提交履职测评自查报告",
+    "surveys.evaluation.survey_started": "发起代表测评",
+    "surveys.evaluation.meeting_recorded": "记录评议会议",
+    "surveys.evaluation.problems_listed": "形成履职测评问题清单",
+    "surveys.evaluation.report_drafted": "起草履职测评结果报告",
+    "surveys.evaluation.finished": "履职测评完成",
 }
 
 
