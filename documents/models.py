@@ -16,8 +16,9 @@ class DocumentKind(models.TextChoices):
 
 LETTER_FORMAT_KINDS = {DocumentKind.ASSIGNMENT_LETTER, DocumentKind.SUPERVISION_ORDER}
 # 上行文 (to a higher organ): the 版头 puts 发文字号 on the left and 签发人 on the right (GB/T 9704
-# 7.2.4). A 整改情况报告 is reported up to the superior; 交办函, 督办单 and the 通报 go down.
-UPWARD_KINDS = {DocumentKind.RECTIFICATION_REPORT}
+# 7.2.4). A 整改情况报告 is reported up to the superior, a 履职测评结果报告 to the people's congress
+# that evaluated the department (the organ it answers to); 交办函, 督办单 and the 通报 go down.
+UPWARD_KINDS = {DocumentKind.RECTIFICATION_REPORT, DocumentKind.EVALUATION_REPORT}
 SYSTEM_DRAFTER = "系统（红色任务督办升级）"
 
 

@@ -8,6 +8,7 @@ from tests.views.endpoints_org import ORG
 from tests.views.endpoints_rectification import RECTIFICATION
 from tests.views.endpoints_reporting import REPORTING
 from tests.views.endpoints_supervision import SUPERVISION
+from tests.views.endpoints_surveys_evaluation import SURVEYS_EVALUATION
 from tests.views.endpoints_tasks import TASKS
 
 ALL = [
@@ -20,6 +21,7 @@ ALL = [
     *ESCALATION,
     *INSTRUCTIONS,
     *DASHBOARDS,
+    *SURVEYS_EVALUATION,
 ]
 ENDPOINTS = {endpoint.name: endpoint for endpoint in ALL}
 assert len(ENDPOINTS) == len(ALL), "an endpoint is declared twice"
