@@ -9,6 +9,7 @@ notices. A refusal is a Chinese ValidationError / PermissionDenied and changes n
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,7 +26,8 @@ from org.models import Unit, User
 from rectification.choices import ProblemSource
 from rectification.services import problem_create
 from surveys import rules
-from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus, SurveyMode
+from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus
+from surveys.evaluation_round import token_round
 from surveys.models import Evaluation, EvaluationEvent, EvaluationMeeting, Questionnaire
 from surveys.transitions import EVALUATION
 
@@ -35,6 +37,9 @@ MAX_MINUTES = 5000
 MAX_TOKENS = 500
 ADD_PROBLEM = "rectification.add_problem"
 ADD_DOCUMENT = "documents.add_issueddocument"
+# the questionnaire templates (surveys.catalog) are another area's; without them a published
+# questionnaire must be chosen
+HAS_CATALOG = importlib.util.find_spec("surveys.catalog") is not None
 
 
 # --- who may act (the stage: EVALUATION.check) -----------------------------------------------------
@@ -210,6 +215,8 @@ def _npc_questionnaire(actor: User, ev: Evaluation, questionnaire: Questionnaire
         if not scoping.unit_in_scope(actor, rules.VIEW_QUESTIONNAIRE, questionnaire.org_unit):
             raise ValidationError({"questionnaire": "问卷不在您的管辖范围内"})
         return questionnaire
+    if not (HAS_CATALOG and importlib.util.find_spec("surveys.builder")):
+        raise ValidationError({"questionnaire": "请选择已发布的人大代表履职测评问卷"})
     from surveys.builder import questionnaire_publish
     from surveys.catalog import questionnaire_from_template
 
@@ -240,30 +247,26 @@ def evaluation_start_survey(
         raise ValidationError({"closes_on": "截止日期不能早于今天"})
     if tokens is None or not 1 <= tokens <= MAX_TOKENS:
         raise ValidationError({"tokens": f"答题码数量须在1至{MAX_TOKENS}个之间"})
-    from surveys.distribution import survey_create, survey_open, tokens_issue  # beside: the rounds
-
     qn = _npc_questionnaire(actor, ev, questionnaire)
-    survey = survey_create(
+    survey, issued = token_round(
         actor=actor,
         questionnaire=qn,
         title=f"{ev.title}·代表测评"[:120],
-        mode=SurveyMode.TOKEN,
-        opens_on=today,
+        unit=ev.department,
+        org_unit=ev.org_unit,
         closes_on=closes_on,
-        threshold=80,
-        units=[ev.department],
+        count=tokens,
+        batch=ev.congress[:40],
     )
-    issued = tokens_issue(actor=actor, target=survey.targets.get(), count=tokens, batch=ev.congress[:40])
-    survey_open(actor=actor, survey=survey)
     ev.survey = survey
     ev.stage = EVALUATION.target("start_survey")
     ev.save()
-    _step(ev, E.SURVEY, actor, f"发起代表测评：发放答题码{len(issued)}个，{closes_on:%Y-%m-%d}截止")
+    _step(ev, E.SURVEY, actor, f"发起代表测评：发放答题码{issued}个，{closes_on:%Y-%m-%d}截止")
     record(
         actor=actor,
         action="surveys.evaluation.survey_started",
         obj=ev,
-        changes={"survey": survey.title, "tokens": len(issued), "closes_on": closes_on},
+        changes={"survey": survey.title, "tokens": issued, "closes_on": closes_on},
     )
     return ev
 

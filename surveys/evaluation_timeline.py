@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core import scoping
@@ -73,6 +73,16 @@ def _who(user) -> str:
     return user.full_name if user is not None else "系统"
 
 
+def survey_url(ev: Evaluation) -> str:
+    """The round's page (its 答题码 list), or the section of this page while that page is absent."""
+    if not ev.survey_id:
+        return ""
+    try:
+        return reverse("surveys:survey_detail", args=[ev.survey_id])
+    except NoReverseMatch:
+        return "#survey"
+
+
 def _step_entries(ev: Evaluation) -> list[Entry]:
     link = {E.SELF_REPORT: "#self-report", E.SURVEY: "", E.PROBLEMS: "#problems"}
     out = []
@@ -80,8 +90,8 @@ def _step_entries(ev: Evaluation) -> list[Entry]:
         if e.stage == E.MEETING:  # each meeting is its own entry, on its date
             continue
         target = link.get(e.stage, "")
-        if e.stage == E.SURVEY and ev.survey_id:
-            target = reverse("surveys:survey_detail", args=[ev.survey_id])
+        if e.stage == E.SURVEY:
+            target = survey_url(ev)
         if e.stage in (E.RESULT, E.DONE) and ev.result_document_id:
             target = reverse("documents:document_detail", args=[ev.result_document_id])
         out.append(Entry(e.at, e.stage, e.text, who=_who(e.actor), link=target))
@@ -172,6 +182,7 @@ def detail(user, pk: int, today: dt.date) -> Evaluation:
         pk=pk,
     )
     ev.bar = stage_bar(ev)
+    ev.survey_url = survey_url(ev)
     ev.numbers = survey_numbers(ev)
     ev.meeting_list = list(
         EvaluationMeeting.objects.filter(evaluation=ev)

@@ -8,6 +8,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 
 from core import clock
 from core.filters import LedgerFilterSet
@@ -17,6 +18,7 @@ from org.models import Unit
 from rectification.models import ProblemCategory
 from surveys import rules
 from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus
+from surveys.evaluation import HAS_CATALOG
 from surveys.models import Evaluation, Questionnaire
 from tasks.forms import StyledForm, _date, _text
 
@@ -97,9 +99,17 @@ class SurveyStartForm(StyledForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closes_on"].initial = clock.today() + dt.timedelta(days=14)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.visible_to(
-            user, rules.VIEW_QUESTIONNAIRE
-        ).filter(kind=QuestionnaireKind.NPC, status=QuestionnaireStatus.PUBLISHED)
+        if not HAS_CATALOG:  # no template to make one from: a published questionnaire is needed
+            field = self.fields["questionnaire"]
+            field.required, field.empty_label = True, "请选择"
+            field.error_messages["required"] = "请选择测评问卷"
+        # the published questionnaires in scope, the 人大代表履职测评 ones first
+        npc_first = Case(When(kind=QuestionnaireKind.NPC, then=Value(0)), default=Value(1))
+        self.fields["questionnaire"].queryset = (
+            Questionnaire.objects.visible_to(user, rules.VIEW_QUESTIONNAIRE)
+            .filter(status=QuestionnaireStatus.PUBLISHED)
+            .order_by(npc_first, "-id")
+        )
 
 
 class MeetingForm(StyledForm):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core import clock
 from core.testing.views import MARK, ViewTestCase, outsider_failures
 from surveys import evaluation as svc
+from surveys import evaluation_timeline as timeline
 from surveys.models import Evaluation
 from tests.test_scope_matrix import snapshot
 from tests.views.endpoints_surveys_evaluation import SURVEYS_EVALUATION, _listed, _started
@@ -105,9 +106,7 @@ def test_detail_shows_the_bar_the_allowed_forms_and_the_timeline(org, client):
     ):
         assert text in page, text
     problem = ev.problems.get()
-    assert (
-        problem.get_absolute_url() in page and reverse("surveys:survey_detail", args=[ev.survey_id]) in page
-    )
+    assert problem.get_absolute_url() in page and timeline.survey_url(ev) in page
     client.force_login(org.user("county_a_clerk"))
     page = client.get(ev.get_absolute_url()).content.decode()
     assert reverse("surveys:evaluation_result", args=[ev.pk]) not in page
