@@ -9,6 +9,7 @@ from tests.views.endpoints_rectification import RECTIFICATION
 from tests.views.endpoints_reporting import REPORTING
 from tests.views.endpoints_supervision import SUPERVISION
 from tests.views.endpoints_surveys_evaluation import SURVEYS_EVALUATION
+from tests.views.endpoints_surveys_public import SURVEYS_PUBLIC
 from tests.views.endpoints_tasks import TASKS
 
 ALL = [
@@ -21,6 +22,7 @@ ALL = [
     *ESCALATION,
     *INSTRUCTIONS,
     *DASHBOARDS,
+    *SURVEYS_PUBLIC,
     *SURVEYS_EVALUATION,
 ]
 ENDPOINTS = {endpoint.name: endpoint for endpoint in ALL}
