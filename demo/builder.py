@@ -31,6 +31,7 @@ from audit.services import record
 from core import clock
 from demo.cockpit import CockpitMixin
 from demo.data import DEMO_PASSWORD
+from demo.dispatch import DispatchMixin
 from demo.evaluations import EvaluationsMixin
 from demo.events import EventsMixin
 from demo.instructions import InstructionsMixin
@@ -61,6 +62,7 @@ class DemoBuilder(
     CockpitMixin,
     SurveysMixin,
     EvaluationsMixin,
+    DispatchMixin,
 ):
     def __init__(self, *, small: bool = False, seed: int = 2026, out=None):
         self.scale = SMALL if small else FULL
@@ -130,6 +132,7 @@ class DemoBuilder(
             self.plan_signoff()
             self.plan_surveys()
             self.plan_evaluations()
+            self.plan_dispatch()
             self.plan_snapshots()
             try:
                 clock.travel(days=-126)

@@ -54,7 +54,13 @@ SUPERVISOR_EXTRA = SUPERVISION_READ + (
     "documents.change_issueddocument",
 )
 # 批示 and the red-task ladder: who reads them (each rule's writer is named in its app)
-INSTRUCTION_READ = ("instructions.view_instruction", "escalation.view_taskescalation")
+INSTRUCTION_READ = (
+    "instructions.view_instruction",
+    "instructions.view_dispatchmeeting",
+    "escalation.view_taskescalation",
+)
+# 调度会 (R-DEC-6): the leader holds it, the 督查室 records it; its follow-ups are 批示-like items
+DISPATCH_RUN = ("instructions.add_dispatchmeeting", "instructions.change_dispatchmeeting")
 INSTRUCTION_ANSWER = INSTRUCTION_READ + ("instructions.answer_instruction",)
 # surveys (issue 13): the 督查室 builds questionnaires and runs rounds and 履职测评; an evaluated
 # unit reads its own results and answers a 履职测评 with its self-report
@@ -122,7 +128,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
             "instructions.export_instruction",
             "surveys.export_survey",
         )
-        + SURVEY_READ,
+        + SURVEY_READ
+        + DISPATCH_RUN,
     ),
     RoleDef(
         "supervisor",
@@ -148,7 +155,8 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
         )
         + SUPERVISOR_EXTRA
         + INSTRUCTION_READ
-        + SURVEY_RUN,
+        + SURVEY_RUN
+        + DISPATCH_RUN,
     ),
     RoleDef(
         "unit_head",
