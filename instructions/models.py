@@ -97,6 +97,15 @@ class Instruction(ScopedModel):
     )
     return_count = models.PositiveSmallIntegerField("退回次数", default=0)
     version = models.PositiveIntegerField(default=1)
+    # a 调度会's follow-up (R-DEC-6): a 批示 on one of the meeting's listed tasks
+    meeting = models.ForeignKey(
+        "instructions.DispatchMeeting",
+        verbose_name="调度会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followups",
+    )
 
     scope_unit_fields = ("org_unit", "assignee_unit")
 
@@ -155,3 +164,64 @@ class InstructionEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         default_permissions = ()
+
+
+class DispatchMeeting(ScopedModel):
+    """调度会 (R-DEC-6): held by a unit (`org_unit`) and chaired by a leader (`host`); it lists the
+    red and yellow tasks of the unit's scope as they stood that day (`items`, frozen with their
+    light and reason: DispatchItem) and records a follow-up per item — an Instruction with
+    `meeting` set, answered and 圈阅 as any 批示 (instructions.dispatch)."""
+
+    org_unit = models.ForeignKey(
+        "org.Unit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("会议名称", max_length=120)
+    held_on = models.DateField("会议日期")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="主持领导", on_delete=models.PROTECT, related_name="+"
+    )
+    attendees = models.TextField("参会人员", blank=True)
+    notes = models.TextField("会议纪要", blank=True)
+    category = models.ForeignKey(
+        "tasks.TaskCategory",
+        verbose_name="任务类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    items = models.ManyToManyField(
+        "tasks.Task", verbose_name="调度事项", through="DispatchItem", related_name="+"
+    )
+    items_total = models.PositiveIntegerField("红黄灯事项总数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "调度会"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["org_unit", "held_on"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("instructions:meeting_detail", args=[self.pk])
+
+
+class DispatchItem(models.Model):
+    """One task listed at a 调度会, with its light and reason on the meeting's day."""
+
+    meeting = models.ForeignKey(DispatchMeeting, on_delete=models.CASCADE, related_name="listed")
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    light = models.PositiveSmallIntegerField("会时预警")
+    reason = models.CharField("会时预警原因", max_length=120)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "task"], name="instructions_dispatch_item_once"),
+        ]
