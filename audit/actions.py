@@ -86,6 +86,18 @@ ACTIONS: dict[str, str] = {
     "instructions.instruction.returned": "退回批示落实情况",
     "instructions.instruction.closed": "圈阅批示",
     "instructions.instruction.exported": "导出批示台账",
+    # 满意度测评: questionnaires and rounds
+    "surveys.questionnaire.created": "新建问卷",
+    "surveys.questionnaire.updated": "修改问卷",
+    "surveys.questionnaire.published": "发布问卷",
+    "surveys.questionnaire.archived": "停用问卷",
+    "surveys.questionnaire.restored": "恢复问卷",
+    "surveys.survey.created": "新建测评",
+    "surveys.survey.opened": "测评开始收集",
+    "surveys.survey.closed": "测评结束收集",
+    "surveys.token.issued": "发放答题码",
+    "surveys.token.voided": "作废答题码",
+    "surveys.token.downloaded": "下载答题码清单",
     # 满意度测评: results
     "surveys.item.converted": "测评题目转为整改问题",
     "surveys.results.exported": "导出测评结果",
