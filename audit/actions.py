@@ -86,6 +86,8 @@ ACTIONS: dict[str, str] = {
     "instructions.instruction.returned": "退回批示落实情况",
     "instructions.instruction.closed": "圈阅批示",
     "instructions.instruction.exported": "导出批示台账",
+    "instructions.dispatchmeeting.created": "记录调度会",
+    "instructions.followup.created": "记录调度会跟踪事项",
     # 满意度测评: questionnaires and rounds
     "surveys.questionnaire.created": "新建问卷",
     "surveys.questionnaire.updated": "修改问卷",
