@@ -32,67 +32,6 @@ MINUTES = """市人大常委会测评工作组听取了市卫健委主要负责�
 COMMENTS = ["基层人才队伍建设要加大力度", "希望进一步优化就诊流程", "家庭医生服务要做实", ""]
 
 
-NPC_ITEMS = ["依法行政", "履职成效", "为民办实事", "作风建设", "整改落实"]
-
-
-def _npc_questionnaire(actor, unit):
-    """TEMPORARY, while surveys.catalog (the 人大代表履职测评 template) is not in the tree: a small
-    published questionnaire of the same shape (one rating a 履职 aspect, an overall choice, a
-    comment), frozen by surveys.definition."""
-    from surveys.choices import QuestionnaireKind, QuestionnaireStatus
-    from surveys.models import Question, Questionnaire, QuestionnaireVersion, Section
-
-    qn = Questionnaire.objects.create(
-        title="人大代表履职测评问卷", kind=QuestionnaireKind.NPC, org_unit=unit, created_by=actor
-    )
-    section = Section.objects.create(questionnaire=qn, position=0, title="履职评价")
-    for i, text in enumerate(NPC_ITEMS):
-        Question.objects.create(
-            questionnaire=qn,
-            section=section,
-            position=i,
-            key=f"q{i + 1}",
-            type=QuestionType.RATING5,
-            text=f"{text}情况",
-            required=True,
-        )
-    options = [
-        {"key": "a", "label": "满意", "score": 100},
-        {"key": "b", "label": "基本满意", "score": 60},
-        {"key": "c", "label": "不满意", "score": 0},
-    ]
-    Question.objects.create(
-        questionnaire=qn,
-        section=section,
-        position=5,
-        key="q6",
-        type=QuestionType.SINGLE,
-        text="您对该部门履职情况的总体评价",
-        required=True,
-        options=options,
-    )
-    Question.objects.create(
-        questionnaire=qn,
-        section=section,
-        position=6,
-        key="q7",
-        type=QuestionType.LONG,
-        text="意见和建议",
-        required=False,
-    )
-    QuestionnaireVersion.objects.create(
-        questionnaire=qn,
-        number=1,
-        definition=definition.freeze(qn),
-        published_at=clock.now(),
-        published_by=actor,
-    )
-    qn.status = QuestionnaireStatus.PUBLISHED
-    qn.changed_since_publish = False
-    qn.save()
-    return qn
-
-
 class EvaluationsMixin:
     def plan_evaluations(self):
         """Schedule the 履职测评 on the demo's clock (self.at(t, fn, *args))."""
@@ -133,7 +72,6 @@ class EvaluationsMixin:
         ev = esvc.evaluation_start_survey(
             actor=organiser,
             evaluation=ev,
-            questionnaire=None if esvc.HAS_CATALOG else _npc_questionnaire(organiser, ev.org_unit),
             tokens=TOKENS,
             closes_on=clock.today() + dt.timedelta(days=28),
         )

@@ -9,7 +9,6 @@ notices. A refusal is a Chinese ValidationError / PermissionDenied and changes n
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,8 +25,10 @@ from org.models import Unit, User
 from rectification.choices import ProblemSource
 from rectification.services import problem_create
 from surveys import rules
-from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus
-from surveys.evaluation_round import token_round
+from surveys.builder import questionnaire_publish
+from surveys.catalog import questionnaire_from_template
+from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus, SurveyMode
+from surveys.distribution import survey_create, survey_open, tokens_issue
 from surveys.models import Evaluation, EvaluationEvent, EvaluationMeeting, Questionnaire
 from surveys.transitions import EVALUATION
 
@@ -37,9 +38,6 @@ MAX_MINUTES = 5000
 MAX_TOKENS = 500
 ADD_PROBLEM = "rectification.add_problem"
 ADD_DOCUMENT = "documents.add_issueddocument"
-# the questionnaire templates (surveys.catalog) are another area's; without them a published
-# questionnaire must be chosen
-HAS_CATALOG = importlib.util.find_spec("surveys.catalog") is not None
 
 
 # --- who may act (the stage: EVALUATION.check) -----------------------------------------------------
@@ -215,11 +213,6 @@ def _npc_questionnaire(actor: User, ev: Evaluation, questionnaire: Questionnaire
         if not scoping.unit_in_scope(actor, rules.VIEW_QUESTIONNAIRE, questionnaire.org_unit):
             raise ValidationError({"questionnaire": "问卷不在您的管辖范围内"})
         return questionnaire
-    if not (HAS_CATALOG and importlib.util.find_spec("surveys.builder")):
-        raise ValidationError({"questionnaire": "请选择已发布的人大代表履职测评问卷"})
-    from surveys.builder import questionnaire_publish
-    from surveys.catalog import questionnaire_from_template
-
     made = questionnaire_from_template(
         actor=actor, org_unit=ev.org_unit, kind=QuestionnaireKind.NPC, title=f"{ev.title}·代表测评问卷"
     )
@@ -248,16 +241,19 @@ def evaluation_start_survey(
     if tokens is None or not 1 <= tokens <= MAX_TOKENS:
         raise ValidationError({"tokens": f"答题码数量须在1至{MAX_TOKENS}个之间"})
     qn = _npc_questionnaire(actor, ev, questionnaire)
-    survey, issued = token_round(
+    survey = survey_create(
         actor=actor,
         questionnaire=qn,
         title=f"{ev.title}·代表测评"[:120],
-        unit=ev.department,
-        org_unit=ev.org_unit,
+        mode=SurveyMode.TOKEN,
+        opens_on=today,
         closes_on=closes_on,
-        count=tokens,
-        batch=ev.congress[:40],
+        threshold=80,
+        units=[ev.department],
+        org_unit=ev.org_unit,
     )
+    issued = len(tokens_issue(actor=actor, target=survey.targets.get(), count=tokens, batch=ev.congress[:40]))
+    survey = survey_open(actor=actor, survey=survey)
     ev.survey = survey
     ev.stage = EVALUATION.target("start_survey")
     ev.save()

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from core import scoping
@@ -74,27 +74,29 @@ def _who(user) -> str:
 
 
 def survey_url(ev: Evaluation) -> str:
-    """The round's page (its 答题码 list), or the section of this page while that page is absent."""
-    if not ev.survey_id:
-        return ""
-    try:
-        return reverse("surveys:survey_detail", args=[ev.survey_id])
-    except NoReverseMatch:
-        return "#survey"
+    """The round's page (its 答题码 list, print and Excel)."""
+    return reverse("surveys:survey_detail", args=[ev.survey_id]) if ev.survey_id else ""
 
 
-def _step_entries(ev: Evaluation) -> list[Entry]:
-    link = {E.SELF_REPORT: "#self-report", E.SURVEY: "", E.PROBLEMS: "#problems"}
+def _numbers_text(numbers: dict) -> str:
+    index = numbers.get("index")
+    return f"答题码{numbers.get('tokens', 0)}个，已收回答卷{numbers.get('responses', 0)}份，满意度指数{index if index is not None else '—'}"
+
+
+def _step_entries(ev: Evaluation, numbers: dict) -> list[Entry]:
+    link = {E.SELF_REPORT: "#self-report", E.PROBLEMS: "#problems"}
     out = []
     for e in ev.events.select_related("actor"):
         if e.stage == E.MEETING:  # each meeting is its own entry, on its date
             continue
-        target = link.get(e.stage, "")
+        if e.stage == E.RESULT and ev.result_document_id:  # the document's own steps tell it
+            continue
+        target, text = link.get(e.stage, ""), ""
         if e.stage == E.SURVEY:
-            target = survey_url(ev)
-        if e.stage in (E.RESULT, E.DONE) and ev.result_document_id:
-            target = reverse("documents:document_detail", args=[ev.result_document_id])
-        out.append(Entry(e.at, e.stage, e.text, who=_who(e.actor), link=target))
+            target, text = survey_url(ev), _numbers_text(numbers)
+        if e.stage == E.DONE:
+            target = ev.result_url
+        out.append(Entry(e.at, e.stage, e.text, text, who=_who(e.actor), link=target))
     return out
 
 
@@ -102,8 +104,7 @@ def _survey_entries(ev: Evaluation, numbers: dict) -> list[Entry]:
     survey = ev.survey
     if survey is None or survey.status != SurveyStatus.CLOSED:
         return []
-    index = numbers.get("index")
-    text = f"收回答卷{numbers.get('responses', 0)}份，满意度指数{index if index is not None else '—'}"
+    text = _numbers_text(numbers)
     closed = _noon(survey.closes_on)
     return [
         Entry(
@@ -111,7 +112,7 @@ def _survey_entries(ev: Evaluation, numbers: dict) -> list[Entry]:
             E.SURVEY,
             "代表测评结束收集",
             text,
-            link=reverse("surveys:survey_detail", args=[survey.pk]),
+            link=survey_url(ev),
         )
     ]
 
@@ -154,20 +155,28 @@ def _document_entries(user, ev: Evaluation) -> list[Entry]:
     doc = ev.result_document
     if doc is None:
         return []
-    visible = scoping.unit_in_scope(user, DOC_VIEW, doc.org_unit)
-    link = doc.get_absolute_url() if visible else ""
+    link = ev.result_url
     return [
         Entry(
             d.at,
             E.RESULT,
             f"结果报告{d.get_kind_display()}：《{doc.title}》",
-            d.note,
+            "" if d.note == doc.doc_number else d.note,
             who=_who(d.actor),
             link=link,
             badge=doc.doc_number if d.kind == "issued" else "",
         )
         for d in doc.events.select_related("actor")
     ]
+
+
+ORDER = {s: i for i, s in enumerate(E)}
+
+
+def _order(entry: Entry) -> tuple:
+    """By day; within a day in the workflow's order (a meeting or a problem carries its date,
+    not a time), then by time."""
+    return (timezone.localdate(entry.at), ORDER[entry.stage], entry.at)
 
 
 def detail(user, pk: int, today: dt.date) -> Evaluation:
@@ -183,6 +192,9 @@ def detail(user, pk: int, today: dt.date) -> Evaluation:
     )
     ev.bar = stage_bar(ev)
     ev.survey_url = survey_url(ev)
+    doc = ev.result_document  # a 上行文 of the organiser: the department may not see it
+    visible = doc is not None and scoping.unit_in_scope(user, DOC_VIEW, doc.org_unit)
+    ev.result_url = doc.get_absolute_url() if visible else ""
     ev.numbers = survey_numbers(ev)
     ev.meeting_list = list(
         EvaluationMeeting.objects.filter(evaluation=ev)
@@ -194,13 +206,13 @@ def detail(user, pk: int, today: dt.date) -> Evaluation:
         p.light_info = light_of(p, today)
     ev.report_files = list(ev.self_report_files.all())
     entries = [
-        *_step_entries(ev),
+        *_step_entries(ev, ev.numbers),
         *_survey_entries(ev, ev.numbers),
         *_meeting_entries(ev.meeting_list),
         *_problem_entries(user, ev.problem_list, today),
         *_document_entries(user, ev),
     ]
-    ev.timeline = sorted(entries, key=lambda e: e.at)
+    ev.timeline = sorted(entries, key=_order)
     return ev
 
 

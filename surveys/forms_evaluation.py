@@ -18,7 +18,6 @@ from org.models import Unit
 from rectification.models import ProblemCategory
 from surveys import rules
 from surveys.choices import EvaluationStage, QuestionnaireKind, QuestionnaireStatus
-from surveys.evaluation import HAS_CATALOG
 from surveys.models import Evaluation, Questionnaire
 from tasks.forms import StyledForm, _date, _text
 
@@ -60,6 +59,8 @@ class EvaluationForm(StyledForm):
         scope = Unit.objects.visible_to(user, rules.ADD_EVALUATION).filter(is_active=True).order_by("path")
         self.fields["org_unit"].queryset = scope.exclude(kind=UnitKind.INSTITUTION)
         self.fields["department"].queryset = scope.filter(kind__in=DEPARTMENT_KINDS)
+        for name in ("org_unit", "department"):  # a searchable picker (static/js/duban.js)
+            self.fields[name].widget.attrs["data-search"] = ""
 
 
 class SelfReportForm(StyledForm):
@@ -99,10 +100,6 @@ class SurveyStartForm(StyledForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closes_on"].initial = clock.today() + dt.timedelta(days=14)
-        if not HAS_CATALOG:  # no template to make one from: a published questionnaire is needed
-            field = self.fields["questionnaire"]
-            field.required, field.empty_label = True, "请选择"
-            field.error_messages["required"] = "请选择测评问卷"
         # the published questionnaires in scope, the 人大代表履职测评 ones first
         npc_first = Case(When(kind=QuestionnaireKind.NPC, then=Value(0)), default=Value(1))
         self.fields["questionnaire"].queryset = (

@@ -304,8 +304,10 @@ def test_every_step_is_on_the_one_timeline(org):
     problem_entries = [e for e in detail.timeline if e.title.startswith("问题WT-")]
     assert all(e.light is not None and e.badge == "待整改" and e.link for e in problem_entries)
     assert [s["state"] for s in detail.bar] == ["done"] * 7
-    ats = [e.at for e in detail.timeline]
-    assert ats == sorted(ats)
+    keys = [timeline._order(e) for e in detail.timeline]
+    assert keys == sorted(keys)  # by day, then in the workflow's order
+    assert [e.stage for e in detail.timeline][:3] == [E.SELF_REPORT, E.SELF_REPORT, E.SURVEY]
+    assert "已收回答卷0份" in detail.timeline[2].text
 
 
 @pytest.mark.django_db
@@ -326,3 +328,14 @@ def test_scope_a_sibling_county_sees_nothing(org):
         assert not Evaluation.objects.visible_to(org.user(outsider), perm).exists(), outsider
     for insider in ("county_a_clerk", "county_a_head", "city_a_leader", "prov_leader", ORGANISER):
         assert Evaluation.objects.visible_to(org.user(insider), perm).filter(pk=ev.pk).exists(), insider
+
+
+@pytest.mark.django_db
+def test_without_a_questionnaire_the_npc_template_is_used_and_published(org):
+    ev = reported(org)
+    ev = svc.evaluation_start_survey(
+        actor=org.user(ORGANISER), evaluation=ev, tokens=3, closes_on=clock.today() + dt.timedelta(days=5)
+    )
+    qn = ev.survey.questionnaire
+    assert qn.kind == "npc" and qn.status == "published" and ev.survey.version.questionnaire_id == qn.pk
+    assert qn.org_unit == org.unit("city_a")

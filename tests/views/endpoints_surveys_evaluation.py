@@ -7,7 +7,6 @@ from core import clock
 from core.testing.views import LISTING, MARK, Endpoint, pk, rows, value
 from rectification.models import ProblemCategory
 from surveys import evaluation as svc
-from surveys.evaluation_round import HAS_DISTRIBUTION
 from surveys.models import Evaluation
 from surveys.tests.factories import sample_questionnaire
 
@@ -146,8 +145,7 @@ SURVEYS_EVALUATION = [
         },
         invalid=lambda w: {"questionnaire": w["questionnaire"].pk, "tokens": 0, "closes_on": FUTURE(7)},
         state=STAGE,
-        # the round created, its 答题码 issued, opened (surveys.distribution); the evaluation's step
-        audits=4 if HAS_DISTRIBUTION else 1,
+        audits=4,  # the round created, its 答题码 issued, opened (surveys.distribution); the step
     ),
     Endpoint(
         "surveys:evaluation_meeting",
