@@ -16,6 +16,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
@@ -79,17 +81,36 @@ def _code_page(request, target, error="", status=200, code=""):
 
 
 def _sheet_page(request, target, form, status=200):
-    version = target.survey.version.definition
-    answers = form.answers() if form.is_bound else {}
+    version = target.survey.version
+    if form.is_bound:  # the page again: typed answers and each question's error
+        sections = page_questions(version.definition, form.answers(), form.question_errors)
+        questions = render_to_string("surveys/public/_questions.html", {"sections": sections})
+    else:
+        questions = _blank_questions(version.pk, version.definition)
     ctx = {
         "target": target,
         "survey": target.survey,
-        "intro": version.get("intro", ""),
+        "intro": version.definition.get("intro", ""),
         "form": form,
-        "sections": page_questions(version, answers, form.question_errors),
+        "questions_html": mark_safe(questions),  # rendered by the template engine, escaped there
         "slug": target.slug,
     }
     return render(request, "surveys/public/answer.html", ctx, status=status)
+
+
+_BLANK: dict[int, str] = {}
+
+
+def _blank_questions(version_pk: int, definition_: dict) -> str:
+    """The unanswered questions of a version: a version is frozen, so rendered once per process."""
+    html = _BLANK.get(version_pk)
+    if html is None:
+        sections = page_questions(definition_, {}, {})
+        html = render_to_string("surveys/public/_questions.html", {"sections": sections})
+        if len(_BLANK) > 200:
+            _BLANK.clear()
+        _BLANK[version_pk] = html
+    return html
 
 
 @never_cache

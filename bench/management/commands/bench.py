@@ -79,11 +79,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default="bench-results.json", help="结果文件（默认当前目录 bench-results.json）"
         )
+        parser.add_argument(
+            "--survey", action="store_true", help="公开答题提交压测（bench/survey.py，需 BENCH_DATABASE_URL）"
+        )
+        parser.add_argument("--survey-seconds", type=int, default=60, help="答题压测时长（秒，默认60）")
+        parser.add_argument("--survey-users", type=int, default=300, help="同时答题者数（默认300）")
+        parser.add_argument("--survey-workers", type=int, default=4, help="gunicorn 工作进程数（默认4）")
+        parser.add_argument("--survey-wait", type=float, default=1, help="打开页面到提交的等待秒数（默认1）")
+        parser.add_argument("--survey-access-log", action="store_true", help="（调试）输出 gunicorn 访问日志")
         parser.add_argument("--worker", action="store_true", help="（内部）在当前 DATABASE_URL 上生成并测量")
         parser.add_argument("--worker-out", default="", help="（内部）子进程结果文件")
         parser.add_argument("--data-file", default="", help="（内部）生成记录文件")
 
     def handle(self, *args, **opts):
+        if opts["survey"]:
+            return self.survey(opts)
         tasks = 5000 if opts["quick"] else opts["tasks"]
         if tasks < 100:
             raise CommandError("--tasks 至少为100")
@@ -121,6 +131,16 @@ class Command(BaseCommand):
         self.stdout.write(f"结果已写入 {Path(opts['output']).resolve()}")
         if failed:
             raise CommandError("失败的数据库：" + "、".join(failed))
+
+    def survey(self, opts):
+        from bench import survey
+
+        if opts["worker"]:
+            return survey.setup_worker(opts["worker_out"])
+        try:
+            survey.run(self, opts)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
 
     def run_worker(self, db: str, url: str, workdir: Path, tasks: int, opts) -> dict | None:
         """Generate and measure one database in a child process (`bench --worker` with its

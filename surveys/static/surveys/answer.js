@@ -173,7 +173,14 @@
       if (self.storage) { self.storage.setItem(MODE_KEY, toggle.checked ? "1" : "0"); }
       self.show();
     });
-    form.addEventListener("change", function () { self.applyRules(); self.save(); if (self.oneByOne) { self.show(); } });
+    form.addEventListener("change", function (event) {
+      var q = event.target.closest("[data-question]");
+      var note = q && q.querySelector(".survey-step-note");
+      if (note) { note.remove(); }
+      self.applyRules();
+      self.save();
+      if (self.oneByOne) { self.show(); }
+    });
     form.addEventListener("input", function () { self.save(); });
     Array.prototype.forEach.call(form.querySelectorAll("[data-step]"), function (button) {
       button.addEventListener("click", function () { self.step(parseInt(button.getAttribute("data-step"), 10)); });
