@@ -26,6 +26,7 @@ COLUMNS = (
     excel.Column("报送落实日期", 12, date=True),
     excel.Column("退回次数", 8),
     excel.Column("圈阅时间", 16, date=True),
+    excel.Column("调度会", 30),
 )
 
 
@@ -51,6 +52,7 @@ def rows(queryset, today: dt.date):
             ins.answered_on,
             ins.return_count,
             _local(ins.closed_at),
+            ins.meeting.title if ins.meeting_id else "",
         )
 
 

@@ -8,9 +8,9 @@ from django import forms
 from django.db.models import Q
 
 from core import scoping
-from core.filters import LedgerFilterSet
+from core.filters import LedgerFilterSet, style
 from instructions import lights, selectors
-from instructions.models import Instruction, InstructionStatus, TargetKind
+from instructions.models import DispatchMeeting, Instruction, InstructionStatus, TargetKind
 from org.models import Unit
 from tasks.choices import Light
 from tasks.filters import LIGHT_CHOICES, LIGHT_SLUGS
@@ -63,6 +63,8 @@ class InstructionFilterSet(LedgerFilterSet):
     sort = django_filters.ChoiceFilter(
         label="排序", choices=SORT_CHOICES, method="filter_sort", empty_label="预警（默认）"
     )
+    # a 调度会's follow-ups (?meeting=<id>): the meeting page links here
+    meeting = django_filters.NumberFilter(label="调度会", field_name="meeting_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Instruction
@@ -97,3 +99,28 @@ class InstructionFilterSet(LedgerFilterSet):
         if light == Light.RED:
             return queryset.filter(lights.overdue_q(self.today))
         return queryset.filter(light=int(light))
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    """The 调度会 list: by date and by words of the title."""
+
+    q = django_filters.CharFilter(
+        label="关键词",
+        field_name="title",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"placeholder": "会议名称"}),
+    )
+    held_from = django_filters.DateFilter(
+        label="会议日期自", field_name="held_on", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
+    )
+    held_to = django_filters.DateFilter(
+        label="会议日期至", field_name="held_on", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
+    )
+
+    class Meta:
+        model = DispatchMeeting
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self.form)

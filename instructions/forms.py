@@ -7,6 +7,7 @@ from django import forms
 from files.forms import MultipleFileField, files_help
 from org.models import Unit, User
 from tasks.forms import StyledForm, _date, _text
+from tasks.models import TaskCategory
 
 
 def _version():
@@ -80,3 +81,55 @@ class ReturnForm(StyledForm):
     text = _text("还需落实", max_length=2000, rows=3, help_text="写明还需补充落实什么")
     due_date = _date("新的落实时限", required=False, help_text="不填则沿用原时限")
     version = _version()
+
+
+# --- 调度会 (R-DEC-6) ------------------------------------------------------------------------------
+
+
+class MeetingForm(StyledForm):
+    org_unit = UnitChoice(
+        label="主办单位",
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": "请选择主办单位", "invalid_choice": "您不能以该单位记录调度会"},
+    )
+    title = _text("会议名称", max_length=120)
+    held_on = _date("会议日期")
+    host = PersonChoice(
+        label="主持领导",
+        queryset=None,
+        empty_label="请选择",
+        error_messages={
+            "required": "请选择主持领导",
+            "invalid_choice": "主持领导须是主办单位有圈阅批示权限的领导",
+        },
+    )
+    category = forms.ModelChoiceField(
+        label="任务类别",
+        queryset=None,
+        required=False,
+        empty_label="全部类别",
+        help_text="只调度某一类任务时选择",
+        error_messages={"invalid_choice": "请选择列表中的任务类别"},
+    )
+    attendees = _text(
+        "参会人员", required=False, max_length=2000, rows=2, help_text="如：各科室负责人、各县卫健局分管同志"
+    )
+    notes = _text("会议纪要", required=False, max_length=5000, rows=4)
+
+    def __init__(self, *args, units=(), hosts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        self.fields["host"].queryset = hosts if hosts is not None else User.objects.none()
+        self.fields["category"].queryset = TaskCategory.objects.order_by("pk")
+
+
+class FollowupForm(InstructionForm):
+    """A follow-up on one item of a 调度会: who (unit, person), what, by when."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        text = self.fields["text"]
+        text.label = "跟踪事项"
+        text.help_text = "写明要做什么，如：本周内完成设备招标，报调度会"
+        text.error_messages["required"] = "请填写跟踪事项"

@@ -45,3 +45,9 @@ def actions_for(user, ins: Instruction) -> dict[str, bool]:
         "close": allowed(check_leader, user, ins, "close"),
         "return": allowed(check_leader, user, ins, "return"),
     }
+
+
+# 调度会 (R-DEC-6): a leader or the 督查室 records it and its follow-ups; whoever reads 批示 reads it
+MEETING_ADD = "instructions.add_dispatchmeeting"
+MEETING_CHANGE = "instructions.change_dispatchmeeting"
+MEETING_VIEW = "instructions.view_dispatchmeeting"

@@ -16,7 +16,7 @@ from instructions.models import Instruction, InstructionEvent, InstructionStatus
 from org.selectors import unit_choices_for
 
 WORKBENCH_ROWS = 8
-RELATED = ("org_unit", "assignee_unit", "author", "assignee_person")
+RELATED = ("org_unit", "assignee_unit", "author", "assignee_person", "meeting")
 
 
 def ledger(user, today: dt.date, perm: str = rules.VIEW):

@@ -56,10 +56,10 @@ def _check_text(text: str, field: str, empty: str) -> str:
     return text
 
 
-def _check_assignee(actor, kind, target, unit, person) -> None:
+def _check_assignee(actor, kind, target, unit, person, perm: str = rules.ADD) -> None:
     if unit is None:
         raise ValidationError({"assignee_unit": "请选择落实单位"})
-    if not scoping.unit_in_scope(actor, rules.ADD, unit):
+    if not scoping.unit_in_scope(actor, perm, unit):
         raise ValidationError({"assignee_unit": "落实单位不在您的管辖范围内"})
     if unit.pk not in {u.pk for u in targets.related_units(kind, target)}:
         raise ValidationError({"assignee_unit": "落实单位须是批示对象的单位或其上级单位"})
@@ -84,8 +84,39 @@ def instruction_create(
         raise PermissionDenied("只有领导可以作出批示")
     require(actor, rules.ADD, org_unit)
     target = targets.find(kind, target_id, actor)
-    text = _check_text(text, "text", "请填写批示内容")
-    _check_assignee(actor, kind, target, assignee_unit, assignee_person)
+    return write(
+        actor=actor,
+        org_unit=org_unit,
+        kind=kind,
+        target=target,
+        text=text,
+        assignee_unit=assignee_unit,
+        due_date=due_date,
+        assignee_person=assignee_person,
+        assignee_name=assignee_name,
+    )
+
+
+def write(
+    *,
+    actor: User,
+    org_unit: Unit,
+    kind: str,
+    target,
+    text: str,
+    assignee_unit: Unit | None,
+    due_date: dt.date | None,
+    assignee_person: User | None = None,
+    assignee_name: str = "",
+    perm: str = rules.ADD,
+    meeting=None,
+) -> Instruction:
+    """The one write of a new 批示 (and of a 调度会's follow-up, `meeting` set, instructions.dispatch):
+    the caller checked who may write it for `org_unit` and found `target`; here the text, the
+    落实单位 (in the writer's `perm` scope, related to the target), the due date, then the row, its
+    history, the record's timeline, the audit entry and the notices. Call inside a transaction."""
+    text = _check_text(text, "text", "请填写批示内容" if meeting is None else "请填写跟踪事项内容")
+    _check_assignee(actor, kind, target, assignee_unit, assignee_person, perm)
     if due_date is None:
         raise ValidationError({"due_date": "请填写落实时限"})
     if due_date < clock.today():
@@ -101,23 +132,23 @@ def instruction_create(
         assignee_name="" if assignee_person else (assignee_name or "").strip()[:40],
         due_date=due_date,
         status=INSTRUCTION.target("create"),
+        meeting=meeting,
         **{kind: target},
     )
     ins.save()
     _history(ins, "created", actor, text)
-    record(
-        actor=actor,
-        action="instructions.instruction.created",
-        obj=ins,
-        unit=org_unit,
-        changes={
-            "target": ins.target_label,
-            "assignee_unit": str(assignee_unit),
-            "due_date": due_date,
-            "text": text[:200],
-        },
-    )
-    _tell_assignee(ins, f"领导批示：{ins.target_label[:40]}", text)
+    changes = {
+        "target": ins.target_label,
+        "assignee_unit": str(assignee_unit),
+        "due_date": due_date,
+        "text": text[:200],
+    }
+    action = "instructions.instruction.created"
+    if meeting is not None:
+        action, changes["meeting"] = "instructions.followup.created", meeting.title
+    record(actor=actor, action=action, obj=ins, unit=org_unit, changes=changes)
+    title = f"{'调度会跟踪事项' if meeting else '领导批示'}：{ins.target_label[:40]}"
+    _tell_assignee(ins, title, text)
     return ins
 
 
@@ -158,13 +189,21 @@ def instruction_answer(
         changes={"text": text[:500], "files": [a.original_name for a in stored]},
     )
     notify(
-        recipients=[ins.author],
+        recipients=_leaders(ins),
         kind=Message.Kind.INSTRUCTION,
         title=f"批示已报落实：{ins.target_label[:40]}",
         body=f"{ins.assignee_unit.display_name}：{text[:80]}，请圈阅",
         link=ins.get_absolute_url(),
     )
     return ins
+
+
+def _leaders(ins: Instruction) -> list:
+    """Who is told of a 落实情况: the author, and for a 调度会's follow-up the meeting's host."""
+    people = [ins.author]
+    if ins.meeting_id and ins.meeting.host_id != ins.author_id:
+        people.append(ins.meeting.host)
+    return people
 
 
 @transaction.atomic

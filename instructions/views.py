@@ -19,7 +19,7 @@ from core.excel import xlsx_response
 from core.views import LightLedgerView, PermissionRequiredMixin, ServiceFormView, list_query
 from instructions import exports, forms, rules, selectors, services, targets
 from instructions.filters import InstructionFilterSet
-from instructions.models import Instruction, TargetKind
+from instructions.models import DispatchMeeting, Instruction, TargetKind
 from instructions.transitions import INSTRUCTION
 from org.selectors import picker_units
 from tasks.selectors import light_counts
@@ -63,6 +63,11 @@ class InstructionListView(LightLedgerView):
         ctx["selected_unit_id"] = selected.pk if selected else None
         ctx["can_export"] = scoping.has_any(user, rules.EXPORT)
         ctx["page_sizes"] = (20, 50, 100)
+        meeting_id = form.cleaned_data.get("meeting") if form.is_valid() else None
+        if meeting_id:
+            ctx["meeting"] = (
+                DispatchMeeting.objects.visible_to(user, rules.MEETING_VIEW).filter(pk=meeting_id).first()
+            )
         return ctx
 
 
@@ -95,6 +100,10 @@ class InstructionDetailView(PermissionRequiredMixin, TemplateView):
             answer_form=forms.AnswerForm(initial={"version": ins.version}),
             close_form=forms.CloseForm(initial={"version": ins.version}),
             return_form=forms.ReturnForm(initial={"version": ins.version}),
+            meeting_visible=bool(ins.meeting_id)
+            and DispatchMeeting.objects.visible_to(self.request.user, rules.MEETING_VIEW)
+            .filter(pk=ins.meeting_id)
+            .exists(),
         )
         return ctx
 
