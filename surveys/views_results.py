@@ -123,17 +123,26 @@ def _item_chart(result, survey) -> dict:
 
 
 def _distribution_charts(target, dists) -> list[dict]:
+    """Chart data of each distribution with answers: bars (options, ratings) or, for a matrix,
+    one stacked bar per row with a series per rating value; every bar its drill-down URL."""
     out = []
     for d in dists:
-        if d.rows:
-            bars = [(f"{row['label']} · {b.label}", b) for row, _, bs in d.rows for b in bs]
-        else:
-            bars = [(b.label, b) for b in d.bars]
-        for _, b in bars:
+        for b in d.bars + [b for _, _, bars in d.rows for b in bars]:
             b.url = _list_url(target, **b.filters)
-        out.append(
-            {"key": d.question["key"], "bars": [{"name": n, "value": b.count, "url": b.url} for n, b in bars]}
-        )
+        if not d.total:
+            continue
+        if d.rows:
+            values = [b.label for b in d.rows[0][2]]
+            series = [
+                {"name": v, "data": [{"value": bars[i].count, "url": bars[i].url} for _, _, bars in d.rows]}
+                for i, v in enumerate(values)
+            ]
+            out.append(
+                {"key": d.question["key"], "rows": [row["label"] for row, _, _ in d.rows], "series": series}
+            )
+        else:
+            bars = [{"name": b.label, "value": b.count, "url": b.url} for b in d.bars]
+            out.append({"key": d.question["key"], "bars": bars})
     return out
 
 
