@@ -15,7 +15,7 @@ from core import clock
 from surveys import definition
 from surveys import evaluation as esvc
 from surveys.choices import QuestionType
-from surveys.models import Evaluation
+from surveys.models import Evaluation, SurveyTarget
 from surveys.services import submit_response
 
 TOKENS = 60
@@ -82,8 +82,6 @@ class EvaluationsMixin:
         self.at(-6.4, self._evaluation_meeting)
 
     def _evaluation_answer(self, target_pk, code):
-        from surveys.models import SurveyTarget
-
         target = SurveyTarget.objects.select_related("survey__version").get(pk=target_pk)
         submit_response(
             target=target,

@@ -179,6 +179,21 @@ def _order(entry: Entry) -> tuple:
     return (timezone.localdate(entry.at), ORDER[entry.stage], entry.at)
 
 
+def _links(user, ev: Evaluation) -> None:
+    """The round's page, its 答题码 list and Excel (for who may issue them), the result report
+    (a 上行文 of the organiser: the department may not open it)."""
+    ev.survey_url = survey_url(ev)
+    target = ev.numbers.get("target")
+    ev.token_urls = (
+        (reverse("surveys:token_print", args=[target.pk]), reverse("surveys:token_export", args=[target.pk]))
+        if target is not None and scoping.unit_in_scope(user, rules.ISSUE_TOKEN, ev.org_unit)
+        else None
+    )
+    doc = ev.result_document
+    visible = doc is not None and scoping.unit_in_scope(user, DOC_VIEW, doc.org_unit)
+    ev.result_url = doc.get_absolute_url() if visible else ""
+
+
 def detail(user, pk: int, today: dt.date) -> Evaluation:
     """One evaluation with its bar, numbers, meetings, problems and timeline (a fixed number of
     queries whatever the number of steps, meetings and problems)."""
@@ -191,11 +206,8 @@ def detail(user, pk: int, today: dt.date) -> Evaluation:
         pk=pk,
     )
     ev.bar = stage_bar(ev)
-    ev.survey_url = survey_url(ev)
-    doc = ev.result_document  # a 上行文 of the organiser: the department may not see it
-    visible = doc is not None and scoping.unit_in_scope(user, DOC_VIEW, doc.org_unit)
-    ev.result_url = doc.get_absolute_url() if visible else ""
     ev.numbers = survey_numbers(ev)
+    _links(user, ev)
     ev.meeting_list = list(
         EvaluationMeeting.objects.filter(evaluation=ev)
         .select_related("recorded_by")

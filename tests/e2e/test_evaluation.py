@@ -89,7 +89,13 @@ def _survey_meeting_problems(sup, shots, org, ev):
     ev.refresh_from_db()
     assert ev.survey is not None and ev.survey.targets.get().tokens.count() == 8
     _deputies_answer(ev, 5)
-    sup.reload()
+    sup.goto(ev.get_absolute_url())
+    sup.locator("#token-print").click()  # the 答题码 list to hand to the deputies
+    sup.wait_for_load_state("networkidle")
+    code = ev.survey.targets.get().tokens.order_by("id").last().code
+    assert code in sup.content()
+    shots(sup, "evaluation_03a_round_tokens")
+    sup.goto(ev.get_absolute_url())
     assert "已收回答卷 5 份" in sup.locator("#survey-numbers").inner_text()
 
     sup.fill("#act-record_meeting [name=title]", "甲市人大常委会履职测评评议会")
