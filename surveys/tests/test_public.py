@@ -301,3 +301,12 @@ def test_the_public_pages_show_nothing_of_the_commission(client, org, target, to
         attributes = re.findall(r'(?:href|action|src|data-[a-z-]*id|data-survey-[a-z]+)="([^"]*)"', html)
         assert not [a for a in attributes if a in ids or re.search(r"/\d+/", a)], (ids, attributes)
         assert "Set-Cookie" not in r or "sessionid" not in r["Set-Cookie"]
+
+
+def test_the_submission_path_is_lean(client, target, django_assert_max_num_queries):
+    """The bench's path (bench/survey.py): the page one query, a sheet six (the link with its
+    round and version, the sheet looked up, BEGIN, the response, its answers in one insert, COMMIT)."""
+    with django_assert_max_num_queries(1):
+        assert client.get(url(target)).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.post(url(target), post_body(target, q5=["a", "b"], q7="好")).status_code == 302
