@@ -1,7 +1,7 @@
 """Demo: 满意度测评 — two finished quarterly rounds of the 门诊患者满意度 questionnaire run by the
 first city's 督查员 (the README's `dhs_duchayuan`) over four hospitals of that city (hundreds of
 responses each round, through the public write surveys.services.submit_response), the second
-round a little better; one hospital clearly low on 候诊时间 both times. After the second round that
+round a little better; one hospital clearly low on the waiting time (从挂号到就诊的等候) both times. After the second round that
 item is turned into a problem (surveys.conversion), which the hospital (the README's
 `dhs_cg_rmyy_lianluoyuan`) is rectifying: measures set, a progress note as evidence."""
 
@@ -16,15 +16,18 @@ from org.models import Unit
 from rectification import services as rcsvc
 from rectification.models import Problem, ProblemCategory
 from surveys import conversion, definition
-from surveys.choices import QuestionnaireKind, QuestionnaireStatus, QuestionType
-from surveys.models import Question, Questionnaire, QuestionnaireVersion, Section, Survey, SurveyTarget
-from surveys.services import new_slug, submit_response
+from surveys.builder import questionnaire_publish
+from surveys.catalog import questionnaire_from_template
+from surveys.choices import QuestionnaireKind, QuestionType, SurveyMode
+from surveys.distribution import survey_close, survey_create, survey_open
+from surveys.models import Survey, SurveyTarget
+from surveys.services import submit_response
 
 # (opens, closes, responses per hospital at full / small scale, how much better than round one)
 ROUNDS = [(-118.2, -97.0, 80, 24, 0.0), (-58.2, -37.0, 85, 26, 0.2)]
 BATCHES = 4  # each hospital's responses come in over four days of the round
-LOW_ITEM = ("q2", "r2")  # 就诊环节 · 候诊时间
-# the mean rating (1–5) of each hospital; the first is low on 候诊时间
+THRESHOLD = 80
+# the mean rating (1–5) of each hospital; the first is low on the waiting time (LOW_WAIT)
 HOSPITAL_MOODS = [4.5, 4.6, 4.8, 4.4]
 LOW_WAIT = 2.6
 COMMENTS = {
@@ -37,7 +40,6 @@ COMMENTS = {
     "good": ["医生态度很好，讲解耐心", "护士服务热情", "环境干净整洁", "检查结果出得很快"],
     "other": ["停车太难", "缴费窗口太少，排队缴费", "希望开通线上预约", "指示标识不清楚"],
 }
-MATRIX_ROWS = ["挂号", "候诊时间", "医生诊疗", "检查检验", "缴费取药"]
 
 
 class SurveysMixin:
@@ -70,9 +72,12 @@ class SurveysMixin:
     # --- the events ---------------------------------------------------------------------------
 
     def _survey_questionnaire(self, city_pk):
-        self.survey_version = _outpatient_questionnaire(
-            self.user(self.survey_organiser), self._survey_unit(city_pk)
+        actor = self.user(self.survey_organiser)
+        qn = questionnaire_from_template(
+            actor=actor, org_unit=self._survey_unit(city_pk), kind=QuestionnaireKind.OUTPATIENT
         )
+        self.survey_version = questionnaire_publish(actor=actor, questionnaire=qn)
+        self.survey_low = _low_item(self.survey_version.definition)
         self.survey_rounds = {}
 
     def _survey_unit(self, pk):
@@ -80,16 +85,19 @@ class SurveysMixin:
 
     def _survey_open(self, n, city_pk, closes):
         today = clock.today()
-        quarter = (today.month - 1) // 3 + 1
-        survey = _open_round(
-            actor=self.user(self.survey_organiser),
-            version=self.survey_version,
-            org_unit=self._survey_unit(city_pk),
-            title=f"{today.year}年第{quarter}季度门诊患者满意度测评",
+        actor = self.user(self.survey_organiser)
+        survey = survey_create(
+            actor=actor,
+            questionnaire=self.survey_version.questionnaire,
+            title=f"{today.year}年第{(today.month - 1) // 3 + 1}季度门诊患者满意度测评",
+            mode=SurveyMode.OPEN,
+            opens_on=today,
             closes_on=self.day(closes),
-            unit_ids=self.survey_hospitals,
+            threshold=THRESHOLD,
+            units=list(Unit.objects.filter(pk__in=self.survey_hospitals).order_by("path")),
+            org_unit=self._survey_unit(city_pk),
         )
-        self.survey_rounds[n] = survey.pk
+        self.survey_rounds[n] = survey_open(actor=actor, survey=survey).pk
 
     def _survey_answers(self, n, unit_pk, count, better):
         target = SurveyTarget.objects.select_related("survey__version").get(
@@ -98,7 +106,11 @@ class SurveysMixin:
         position = self.survey_hospitals.index(unit_pk)
         for _ in range(count):
             answers = _sheet(
-                self.survey_rng, HOSPITAL_MOODS[position] + better, low=position == 0, better=better
+                self.survey_rng,
+                target.survey.version.definition,
+                HOSPITAL_MOODS[position] + better,
+                low=self.survey_low if position == 0 else "",
+                better=better,
             )
             submit_response(
                 target=target,
@@ -109,9 +121,8 @@ class SurveysMixin:
         self.counts["满意度答卷"] += count
 
     def _survey_close(self, n):
-        Survey.objects.filter(pk=self.survey_rounds[n]).update(
-            status="closed"
-        )  # TEMPORARY: distribution.survey_close
+        survey = Survey.objects.get(pk=self.survey_rounds[n])
+        survey_close(actor=self.user(self.survey_organiser), survey=survey)
 
     def _survey_convert(self):
         target = SurveyTarget.objects.select_related("survey__version", "unit", "org_unit").get(
@@ -120,8 +131,7 @@ class SurveysMixin:
         made = conversion.item_convert(
             actor=self.user(self.survey_organiser),
             target=target,
-            question=LOW_ITEM[0],
-            row=LOW_ITEM[1],
+            question=self.survey_low,
             category=ProblemCategory.objects.filter(is_active=True).first(),
             deadline=clock.today() + dt.timedelta(days=60),
             severity="serious",
@@ -159,124 +169,47 @@ class SurveysMixin:
 # --- the answers -----------------------------------------------------------------------------------
 
 
+def _low_item(defn: dict) -> str:
+    """The template's question on the waiting time (从挂号到就诊 … 等候): the low item."""
+    return next(q["key"] for q in definition.questions(defn) if "等候" in q["text"] and q["scored"])
+
+
 def _rating(rng, mean: float, top: int = 5) -> int:
     return max(1, min(top, round(rng.gauss(mean, 0.8))))
 
 
-def _sheet(rng, mood: float, *, low: bool, better: float) -> dict:
-    wait = LOW_WAIT + better if low else mood - 0.1
-    rows = {f"r{i + 1}": _rating(rng, wait if i == 1 else mood) for i in range(len(MATRIX_ROWS))}
-    overall = _rating(rng, (sum(rows.values()) / len(rows) + mood) / 2)
-    answers = {
-        "q1": "x" if rng.random() < 0.04 else "edcba"[overall - 1],
-        "q2": rows,
-        "q3": _rating(rng, mood + 0.1),
-        "q4": _rating(rng, mood),
-        "q5": _rating(rng, mood * 2, 10),
-    }
-    wanted = [
-        k
-        for k, chance in (("a", 0.7 if low else 0.25), ("b", 0.15), ("c", 0.2), ("d", 0.1))
-        if rng.random() < chance
-    ]
-    if wanted:
-        answers["q6"] = wanted
-    if rng.random() < 0.3:
-        kind = "wait" if low and rng.random() < 0.7 else rng.choice(["good", "other"])
-        answers["q7"] = rng.choice(COMMENTS[kind])
+def _closest(rng, options: list[dict], mean: float) -> str:
+    """A scored option near a rating drawn around `mean` (1–5 → 0–100); now and then an unscored
+    one (不清楚)."""
+    unscored = [o["key"] for o in options if o.get("score") is None]
+    if unscored and rng.random() < 0.05:
+        return rng.choice(unscored)
+    wanted = (_rating(rng, mean) - 1) * 25
+    scored = [o for o in options if o.get("score") is not None]
+    return min(scored, key=lambda o: abs(o["score"] - wanted))["key"]
+
+
+def _sheet(rng, defn: dict, mood: float, *, low: str, better: float) -> dict:
+    """One respondent's sheet of the round's version: every shown question answered around the
+    hospital's mood (the low item around LOW_WAIT), a comment now and then."""
+    answers: dict = {}
+    for q in definition.questions(defn):
+        if not definition.visible(q, answers) or (not q["required"] and rng.random() < 0.15):
+            continue
+        mean = LOW_WAIT + better if q["key"] == low else mood
+        qtype = q["type"]
+        if qtype == QuestionType.SINGLE:
+            answers[q["key"]] = _closest(rng, q["options"], mean)
+        elif qtype == QuestionType.MULTIPLE:
+            picked = [o["key"] for o in q["options"] if rng.random() < 0.2]
+            if picked or q["required"]:
+                answers[q["key"]] = picked or [q["options"][0]["key"]]
+        elif qtype == QuestionType.MATRIX:
+            answers[q["key"]] = {r["key"]: _rating(rng, mean) for r in q["rows"]}
+        elif qtype in (QuestionType.RATING5, QuestionType.RATING10):
+            top = 10 if qtype == QuestionType.RATING10 else 5
+            answers[q["key"]] = _rating(rng, mean * top / 5, top)
+        elif rng.random() < 0.3:  # a comment
+            kind = "wait" if low and rng.random() < 0.7 else rng.choice(["good", "other"])
+            answers[q["key"]] = rng.choice(COMMENTS[kind])
     return answers
-
-
-# --- TEMPORARY, until surveys.catalog (questionnaire_from_template) and surveys.distribution
-# (survey_create / survey_open / survey_close) are in the tree: the same shapes, made directly -----
-
-
-def _outpatient_questionnaire(actor, unit):
-    qn = Questionnaire.objects.create(
-        title="门诊患者满意度调查",
-        kind=QuestionnaireKind.OUTPATIENT,
-        org_unit=unit,
-        created_by=actor,
-        intro="为持续改进门诊服务，请您花两分钟填写，问卷匿名。",
-    )
-    first = Section.objects.create(questionnaire=qn, position=0, title="就诊体验")
-    second = Section.objects.create(questionnaire=qn, position=1, title="意见建议")
-    scores = [
-        ("a", "非常满意", 100),
-        ("b", "满意", 80),
-        ("c", "一般", 60),
-        ("d", "不满意", 20),
-        ("e", "非常不满意", 0),
-        ("x", "说不清", None),
-    ]
-    spec = [
-        (
-            first,
-            "q1",
-            QuestionType.SINGLE,
-            "您对本次门诊就诊的总体满意度",
-            {"options": [{"key": k, "label": lb, "score": s} for k, lb, s in scores]},
-        ),
-        (
-            first,
-            "q2",
-            QuestionType.MATRIX,
-            "请对以下就诊环节评分",
-            {"rows": [{"key": f"r{i + 1}", "label": r} for i, r in enumerate(MATRIX_ROWS)]},
-        ),
-        (first, "q3", QuestionType.RATING5, "医护人员的服务态度", {}),
-        (first, "q4", QuestionType.RATING5, "门诊环境与卫生", {}),
-        (first, "q5", QuestionType.RATING10, "您向亲友推荐本院的可能性", {}),
-        (
-            second,
-            "q6",
-            QuestionType.MULTIPLE,
-            "您认为最需要改进的方面",
-            {
-                "options": [
-                    {"key": "a", "label": "候诊时间"},
-                    {"key": "b", "label": "服务态度"},
-                    {"key": "c", "label": "缴费取药"},
-                    {"key": "d", "label": "停车与指引"},
-                ]
-            },
-        ),
-        (second, "q7", QuestionType.LONG, "您的意见和建议", {}),
-    ]
-    for position, (section, key, qtype, text, extra) in enumerate(spec):
-        Question.objects.create(
-            questionnaire=qn,
-            section=section,
-            position=position,
-            key=key,
-            type=qtype,
-            text=text,
-            required=qtype not in (QuestionType.MULTIPLE, QuestionType.LONG),
-            **extra,
-        )
-    version = QuestionnaireVersion.objects.create(
-        questionnaire=qn,
-        number=1,
-        definition=definition.freeze(qn),
-        published_at=clock.now(),
-        published_by=actor,
-    )
-    qn.status, qn.changed_since_publish = QuestionnaireStatus.PUBLISHED, False
-    qn.save(update_fields=["status", "changed_since_publish"])
-    return version
-
-
-def _open_round(*, actor, version, org_unit, title, closes_on, unit_ids):
-    survey = Survey.objects.create(
-        title=title,
-        questionnaire_id=version.questionnaire_id,
-        version=version,
-        org_unit=org_unit,
-        opens_on=clock.today(),
-        closes_on=closes_on,
-        status="open",
-        created_by=actor,
-    )
-    for pk in unit_ids:
-        SurveyTarget.objects.create(survey=survey, org_unit=org_unit, unit_id=pk, slug=new_slug())
-    return survey
