@@ -26,7 +26,23 @@ NAV = [
             ("公文", "documents:document_list", "documents.view_issueddocument", "file-earmark-text"),
         ],
     ),
-    ("领导批示", "pen", [("批示", "instructions:instruction_list", "instructions.view_instruction", "pen")]),
+    (
+        "领导批示",
+        "pen",
+        [
+            ("批示", "instructions:instruction_list", "instructions.view_instruction", "pen"),
+            ("调度会", "instructions:meeting_list", "instructions.view_dispatchmeeting", "people"),
+        ],
+    ),
+    (
+        "测评",
+        "clipboard-check",
+        [
+            ("满意度测评", "surveys:survey_list", "surveys.view_survey", "clipboard-check"),
+            ("问卷", "surveys:questionnaire_list", "surveys.view_questionnaire", "ui-checks"),
+            ("人大履职测评", "surveys:evaluation_list", "surveys.view_evaluation", "bank"),
+        ],
+    ),
     (
         "系统管理",
         "gear",
