@@ -44,6 +44,7 @@ def test_a_phone_answers_one_question_per_screen_and_resumes_after_a_reload(org,
     assert page.is_checked("#q2-3")  # what was typed is kept
     shots(page, "survey_answer_375_errors")
     assert not Response.objects.exists()
+    assert not page.is_visible("#question-q6")  # 不满意的原因: only after 不满意/非常不满意
     page.click("label[for=one-by-one]")
     assert page.is_visible("text=第 1 / 6 题")  # q6 (不满意的原因) is hidden by its skip rule
     sizes = page.eval_on_selector_all(
@@ -52,7 +53,10 @@ def test_a_phone_answers_one_question_per_screen_and_resumes_after_a_reload(org,
     assert sizes and min(sizes) >= 44
     _next(page)  # a required question is not left unanswered
     assert page.is_visible("text=本题为必答题")
+    _tap(page, "q1-d")  # the skip rule in the page: 不满意 adds 不满意的原因
+    assert page.is_visible("text=第 1 / 7 题")
     _tap(page, "q1-b")
+    assert page.is_visible("text=第 1 / 6 题")
     shots(page, "survey_answer_375_q1")
     _next(page)
     assert page.is_visible("text=第 2 / 6 题")

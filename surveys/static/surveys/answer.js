@@ -177,6 +177,8 @@
       var q = event.target.closest("[data-question]");
       var note = q && q.querySelector(".survey-step-note");
       if (note) { note.remove(); }
+      var error = q && q.querySelector(".survey-error");
+      if (error) { error.remove(); q.classList.remove("border-danger"); } // answered now
       self.applyRules();
       self.save();
       if (self.oneByOne) { self.show(); }
