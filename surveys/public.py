@@ -51,7 +51,10 @@ TOO_MANY_CODES = "答题码输错次数过多，请10分钟后再试"
 def _target(slug: str) -> SurveyTarget | None:
     if not SLUG.match(slug):
         return None
-    return SurveyTarget.objects.select_related("survey__version", "unit").filter(slug=slug).first()
+    try:  # get(), not first(): a unique slug needs no ORDER BY
+        return SurveyTarget.objects.select_related("survey__version", "unit").get(slug=slug)
+    except SurveyTarget.DoesNotExist:
+        return None
 
 
 def not_found(request):
