@@ -45,6 +45,14 @@ def survey_targets(user, survey_pk, perm: str = rules.VIEW) -> tuple[Survey, lis
     return survey, targets
 
 
+def round_url(user, survey) -> str:
+    """The round's own page (surveys:survey_detail), for who sees the round (the organiser's
+    scope; an evaluated unit sees only its results)."""
+    if scoping.unit_in_scope(user, rules.VIEW, survey.org_unit):
+        return reverse("surveys:survey_detail", args=[survey.pk])
+    return ""
+
+
 def _list_url(target, **filters) -> str:
     return f"{reverse('surveys:response_list')}?{urlencode({'target': target.pk, **filters})}"
 
@@ -79,6 +87,7 @@ class SurveyResultsView(PermissionRequiredMixin, TemplateView):
             r.responses_url = _list_url(r.target)
         ctx.update(
             survey=survey,
+            round_url=round_url(user, survey),
             ranked=ranked,
             chart={"kind": "units", **_chart_units(ranked, survey)},
             formulas=(results.INDEX_FORMULA, results.UNIT_FORMULA, results.THIN_RULE),
@@ -174,6 +183,7 @@ class TargetResultsView(PermissionRequiredMixin, TemplateView):
         ctx.update(
             target=target,
             survey=survey,
+            round_url=round_url(user, survey),
             result=result,
             responses_url=_list_url(target),
             chart=_item_chart(result, survey),

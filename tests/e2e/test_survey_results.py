@@ -12,6 +12,7 @@ import pytest
 from core import clock
 from core.testing import PASSWORD, build_org
 from surveys.choices import SurveyStatus
+from surveys.models import Survey
 from surveys.tests.factories import answer, open_survey, sheet
 from tests.e2e.conftest import SHOTS, login
 
@@ -37,6 +38,23 @@ def _round(org):
         answer(county_b, sheet(q1="b", q2=4, q4={"r1": 4, "r2": 4, "r3": 4}))
     survey.status = SurveyStatus.CLOSED
     survey.save(update_fields=["status"])
+    # the round before (二季度), a little worse: 上轮 and 较上轮 show
+    before = open_survey(
+        org,
+        survey.questionnaire,
+        unit="city_a",
+        user="city_a_supervisor",
+        targets=("inst_a", "county_a", "county_b"),
+    )
+    for t in before.targets.all():
+        for _ in range(5):
+            answer(t, sheet(q1="b", q2=4, q4={"r1": 4, "r2": 2, "r3": 4}))
+    Survey.objects.filter(pk=before.pk).update(
+        title="2026年第二季度门诊患者满意度测评",
+        status=SurveyStatus.CLOSED,
+        opens_on=survey.opens_on - dt.timedelta(days=90),
+        closes_on=survey.opens_on - dt.timedelta(days=60),
+    )
     return survey, inst
 
 
@@ -54,6 +72,7 @@ def test_results_charts_drill_down_and_a_low_item_into_a_problem(new_page, shots
     _chart_ready(page)
     rows = page.locator("#ranking tbody tr")
     assert rows.count() == 3
+    assert page.locator("#ranking tbody tr").first.locator("td").nth(4).inner_text() != "—"  # 上轮
     assert rows.first.get_attribute("data-unit") == org.unit("county_a").display_name
     shots(page, "survey_results_units")
 
