@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
 from audit.services import record
@@ -233,7 +234,8 @@ def survey_open(*, actor, survey: Survey, revision: int | None = None) -> Survey
     if survey.closes_on < clock.today():
         raise ValidationError("截止日期已过，不能开始收集")
     if survey.mode == SurveyMode.TOKEN:
-        bare = survey.targets.exclude(tokens__voided_at__isnull=True).select_related("unit").first()
+        live = Count("tokens", filter=Q(tokens__voided_at__isnull=True))
+        bare = survey.targets.annotate(live=live).filter(live=0).select_related("unit").first()
         if bare is not None:
             raise ValidationError(
                 f"答题码方式须先为每个被测评单位发放答题码（{bare.unit.display_name}尚未发放）"

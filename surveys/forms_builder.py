@@ -218,8 +218,8 @@ class SurveyForm(Styled):
         label="测评名称", max_length=120, help_text="如：2026年第四季度门诊患者满意度测评"
     )
     mode = forms.ChoiceField(label="发放方式", choices=SurveyMode.choices, initial=SurveyMode.OPEN)
-    opens_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs=DATE))
-    closes_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs=DATE))
+    opens_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    closes_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     threshold = forms.DecimalField(
         label="整改阈值（指数）",
         min_value=0,

@@ -8,6 +8,7 @@ surveys.distribution decide who may act (no right → 403; wrong state → the r
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -19,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from core import scoping
+from core import clock, scoping
 from core.excel import Column, build_workbook, xlsx_response
 from core.views import (
     CheckedFormView,
@@ -451,7 +452,12 @@ class SurveyCreateView(SubmitOnceMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        return {"questionnaire": self.request.GET.get("questionnaire") or None}
+        today = clock.today()
+        return {
+            "questionnaire": self.request.GET.get("questionnaire") or None,
+            "opens_on": today,
+            "closes_on": today + dt.timedelta(days=30),
+        }
 
     def perform(self, form):
         return distribution.survey_create(actor=self.request.user, **form.cleaned_data)
