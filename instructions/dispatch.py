@@ -218,6 +218,11 @@ class Counts:
         return self.items - self.red
 
 
+def light_then(item: DispatchItem) -> task_lights.LightResult:
+    """An item's light and reason on the meeting's day, as frozen."""
+    return task_lights.LightResult(Light(item.light), item.reason)
+
+
 def meeting_for(user, pk: int) -> DispatchMeeting:
     return get_object_or_404(
         DispatchMeeting.objects.visible_to(user, rules.MEETING_VIEW).select_related("org_unit", "host"), pk=pk
@@ -241,7 +246,7 @@ def meeting_detail(user, pk: int, today: dt.date):
         ins.light_info = lights.light_of(ins, today)
         followups[ins.task_id].append(ins)
     for item in items:
-        item.then = task_lights.LightResult(Light(item.light), item.reason)
+        item.then = light_then(item)
         item.now = task_lights.for_object(item.task, today)
         item.followups = followups.get(item.task_id, [])
     every = [ins for group in followups.values() for ins in group]
@@ -250,7 +255,7 @@ def meeting_detail(user, pk: int, today: dt.date):
         red=sum(1 for item in items if item.light == Light.RED),
         with_followup=sum(1 for item in items if item.followups),
         followups=len(every),
-        answered=sum(1 for ins in every if ins.status == InstructionStatus.ANSWERED),
+        answered=sum(1 for ins in every if ins.status != InstructionStatus.PENDING),  # 已报, 圈阅 or not
         closed=sum(1 for ins in every if ins.status == InstructionStatus.CLOSED),
         overdue=sum(1 for ins in every if ins.light_info.light == Light.RED),
     )

@@ -103,6 +103,7 @@ class FollowupCreateView(core_views.SubmitOnceMixin, ServiceFormView):
             )
             if item is None:
                 raise Http404("该任务不在本次调度会的事项清单中")
+            item.then = dispatch.light_then(item)
             self.item = item
         return super().dispatch(request, *args, **kwargs)
 
