@@ -115,6 +115,7 @@ ACTION_MODELS = {
     "supervision.record.exported": "supervision.InspectionRecord",
     "documents.document.exported": "documents.IssuedDocument",
     "instructions.instruction.exported": "instructions.Instruction",
+    "surveys.evaluation.meeting_recorded": "surveys.EvaluationMeeting",
 }
 # where a key means something else than elsewhere
 ACTION_LABELS = {
@@ -126,6 +127,14 @@ ACTION_LABELS = {
     ("rectification.problem.escalated", "level"): "督办级别",
     ("org.role.granted", "unit"): "授权单位",
     ("org.role.revoked", "unit"): "授权单位",
+    ("surveys.evaluation.self_reported", "text"): "自查报告",
+    ("surveys.evaluation.self_reported", "files"): "附件",
+    ("surveys.evaluation.survey_started", "survey"): "代表测评",
+    ("surveys.evaluation.survey_started", "tokens"): "答题码数",
+    ("surveys.evaluation.survey_started", "closes_on"): "截止日期",
+    ("surveys.evaluation.problems_listed", "problems"): "问题清单",
+    ("surveys.evaluation.report_drafted", "document"): "结果报告",
+    ("surveys.evaluation.finished", "document"): "结果报告文号",
 }
 # keys holding ids (a list or one): shown as the names of those rows
 ACTION_IDS = {

@@ -15,6 +15,7 @@ def _action_choices():
         "rectification": "问题整改",
         "documents": "公文",
         "escalation": "红色任务督办",
+        "surveys": "满意度测评与履职测评",
         "notifications": "消息",
         "demo": "演示数据",
     }
