@@ -100,6 +100,21 @@ def _locust_counts(prefix: Path) -> dict:
     }
 
 
+def _cpu_seconds(parent_pid: int) -> float:
+    """CPU seconds (user + system) used so far by `parent_pid` and its children (Linux /proc):
+    the gunicorn master and its workers."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == parent_pid or int(fields[1]) == parent_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Services:
     """The private redis-server and gunicorn of one bench run, ended by their own ids."""
 
@@ -137,6 +152,8 @@ def run(command, opts) -> dict:
         write("== 公开答题提交：PostgreSQL + Redis + gunicorn（生产配置）==")
         slug = _setup(env, workdir)
         port = _start(services, env, opts)
+        gunicorn_pid = services.procs[-1].pid
+        cpu_before = _cpu_seconds(gunicorn_pid)
         write(
             f"  gunicorn {opts['survey_workers']} 个工作进程，locust {opts['survey_users']} 个答题者，"
             f"{opts['survey_seconds']} 秒；每人打开页面后等待 {wait:g} 秒再提交，5% 重复提交同一答卷"
@@ -146,6 +163,7 @@ def run(command, opts) -> dict:
             f"最短答题时间（DUBAN_SURVEY_MIN_SECONDS）调为 {int(wait)} 秒；压测程序与服务端共用本机 {os.cpu_count()} 个核"
         )
         counts = _drive(port, slug, workdir, opts, wait)
+        counts["server_cpu_seconds"] = round(_cpu_seconds(gunicorn_pid) - cpu_before, 1)
         acked = sorted(set((workdir / "acks.txt").read_text().split()))
         stored, found, twice = _stored(pg, acked)
     finally:
@@ -241,6 +259,12 @@ def _row(counts: dict, acknowledged: int, stored: int, found: int, twice: int, s
         "resends": counts["resends"],
         "errors": counts["failures"],
         "pages_served": counts["gets"],
+        "server_cpu_seconds": counts["server_cpu_seconds"],
+        # sheets (page + submit) per second of one core used by the web workers: what the app costs,
+        # whatever else runs on the machine
+        "sheets_per_server_cpu_second": round(acknowledged / counts["server_cpu_seconds"], 1)
+        if counts["server_cpu_seconds"]
+        else None,
         "post_p50_ms": counts["post_p50_ms"],
         "post_p95_ms": counts["post_p95_ms"],
         "get_p50_ms": counts["get_p50_ms"],
@@ -268,5 +292,6 @@ def _print(write, row: dict) -> None:
     write(
         f"  确认提交 {row['acknowledged']} 份（{row['per_second']} 份/秒，目标 ≥{TARGET_PER_SECOND}），入库 {row['stored']} 份；"
         f"丢失 {row['lost']}，重复入库 {row['duplicates']}，重复提交 {row['resends']} 次，错误 {row['errors']}；"
-        f"提交 p50 {row['post_p50_ms']} ms、p95 {row['post_p95_ms']} ms —— {ok}"
+        f"提交 p50 {row['post_p50_ms']} ms、p95 {row['post_p95_ms']} ms；"
+        f"web 进程共用 CPU {row['server_cpu_seconds']} 秒，每 CPU 秒 {row['sheets_per_server_cpu_second']} 份 —— {ok}"
     )
