@@ -5,8 +5,9 @@ and opens the A4 poster."""
 import pytest
 
 from core.testing import PASSWORD
-from surveys.choices import SurveyStatus
+from surveys.choices import SurveyMode, SurveyStatus
 from surveys.models import Questionnaire, Survey
+from surveys.tests.factories import open_survey
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -73,3 +74,39 @@ def test_a_supervisor_builds_publishes_and_distributes(org, new_page, shots, tmp
     assert "甲一县中心卫生院" in poster.content() and "不记名" in poster.content()
     assert poster.eval_on_selector(".poster-qr", "img => img.naturalWidth") > 0
     shots(poster, "survey_poster_a4")
+
+
+def test_a_token_round_issues_prints_and_exports_codes(org, new_page, shots, tmp_path):
+    survey = open_survey(org, mode=SurveyMode.TOKEN, status=SurveyStatus.DRAFT, user="city_a_supervisor")
+    target = survey.targets.get()
+    page = new_page()
+    login(page, "city_a_supervisor", PASSWORD)
+    page.goto(survey.get_absolute_url())
+    page.click("[data-action=open]")
+    page.wait_for_selector("text=答题码方式须先为每个被测评单位发放答题码")
+    shots(page, "survey_open_refused")
+    page.goto(survey.get_absolute_url())
+    page.click(f"[data-target='{target.pk}'] [data-action=tokens]")
+    page.fill("input[name=count]", "12")
+    page.fill("input[name=batch]", "市人大常委会第三十次会议")
+    page.click("[data-action=issue]")
+    page.wait_for_selector("text=已发放12个答题码")
+    assert target.tokens.count() == 12
+    page.click("[data-action=void] >> nth=0")
+    page.wait_for_selector("text=已作废")
+    shots(page, "survey_tokens")
+    with page.expect_download() as info:
+        page.click("[data-action=excel]")
+    path = tmp_path / "tokens.xlsx"
+    info.value.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
+    with page.context.expect_page() as popup:
+        page.click("[data-action=print]")
+    sheet = popup.value
+    sheet.wait_for_load_state()
+    sheet.set_viewport_size({"width": 794, "height": 1123})
+    assert sheet.locator(".token-card").count() == 11
+    shots(sheet, "survey_tokens_print")
+    page.goto(survey.get_absolute_url())
+    page.click("[data-action=open]")
+    page.wait_for_selector("text=测评已开始收集")
