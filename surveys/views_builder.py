@@ -104,9 +104,12 @@ def _editor_context(qn: Questionnaire, user) -> dict:
     questions = builder.ordered_questions(qn)
     for s in sections:
         s.items = [q for q in questions if q.section_id == s.pk]
-    numbers = {q.pk: i for i, q in enumerate(questions, 1)}
-    for q in questions:
-        q.no = numbers[q.pk]
+    by_key = {q.key: q for q in questions}
+    for no, q in enumerate(questions, 1):
+        q.no = no
+        ref = by_key.get(q.show_if_key)
+        labels = {o["key"]: o["label"] for o in ref.options} if ref else {}
+        q.rule_labels = [labels.get(v, v) for v in q.show_if_values]
     return {
         "qn": qn,
         "object": qn,
@@ -149,13 +152,17 @@ class QuestionnairePreviewView(PermissionRequiredMixin, ScopedObjectMixin, Templ
 
 
 def _numbered(defn: dict) -> dict:
-    no = 0
+    no, seen = 0, {}
     sections = []
     for section in defn["sections"]:
         qs = []
         for q in section["questions"]:
             no += 1
-            qs.append({**q, "no": no, "scale": range(1, 11 if q["type"] == "rating10" else 6)})
+            seen[q["key"]] = {o["key"]: o["label"] for o in q["options"]}
+            rule = q.get("show_if")
+            labels = [seen.get(rule["key"], {}).get(v, v) for v in rule["values"]] if rule else []
+            scale = range(1, 11 if q["type"] == "rating10" else 6)
+            qs.append({**q, "no": no, "scale": scale, "rule_labels": labels})
         sections.append({**section, "questions": qs})
     return {**defn, "sections": sections}
 
