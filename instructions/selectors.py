@@ -59,7 +59,7 @@ def on_records(user, today: dt.date, condition: Q) -> list:
 
 class Workbench(NamedTuple):
     pending: tuple  # 待落实批示: (total, first rows) for the answerers of the 落实单位
-    to_close: tuple  # 待圈阅批示: (total, first rows) for the author
+    to_close: tuple  # 待圈阅批示: (total, first rows) for the author (a 调度会's host for its follow-ups)
 
 
 def _first(qs, today) -> tuple:
@@ -82,9 +82,9 @@ def for_workbench(user, today: dt.date, *, pending: bool = True, to_close: bool 
         first_pending = _first(qs, today)
     first_close = none
     if to_close:
-        first_close = _first(
-            Instruction.objects.filter(author=user, status=InstructionStatus.ANSWERED), today
-        )
+        # the 批示 they wrote, and the follow-ups of the 调度会 they chaired (recorded by the 督查室)
+        mine = Q(author=user) | Q(meeting__host=user)
+        first_close = _first(Instruction.objects.filter(mine, status=InstructionStatus.ANSWERED), today)
     return Workbench(first_pending, first_close)
 
 

@@ -43,7 +43,10 @@ def _history(ins: Instruction, kind: str, actor: User, text: str) -> Instruction
     event = InstructionEvent.objects.create(
         instruction=ins, kind=kind, actor=actor, at=clock.now(), text=text
     )
-    targets.timeline(ins, kind, actor, f"{InstructionEvent.Kind(kind).label}：{text[:200]}")
+    what = InstructionEvent.Kind(kind).label
+    if kind == "created" and ins.meeting_id:
+        what = "调度会跟踪事项"
+    targets.timeline(ins, kind, actor, f"{what}：{text[:200]}")
     return event
 
 

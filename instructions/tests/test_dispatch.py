@@ -12,7 +12,7 @@ from django.test import override_settings
 from audit.models import AuditEvent
 from core import clock
 from core.testing import make_task
-from instructions import dispatch, services
+from instructions import dispatch, selectors, services
 from instructions.models import DispatchItem, DispatchMeeting, Instruction, InstructionStatus
 from notifications.models import Message
 from tasks import lights
@@ -151,8 +151,11 @@ def test_a_followup_is_tracked_through_answer_and_close(org):
     clerk = org.user("county_a_clerk")
     assert Message.objects.filter(recipient=clerk, title__startswith="调度会跟踪事项").exists()
 
+    assert task.events.filter(note__startswith="调度会跟踪事项：").exists()
     ins = services.instruction_answer(actor=clerk, instruction=ins, text="招标已完成")
     host = org.user(HOST)
+    total, rows = selectors.for_workbench(host, clock.today(), pending=False).to_close
+    assert total == 1 and rows[0].pk == ins.pk  # the host's 工作台: 待圈阅
     assert Message.objects.filter(recipient=host, title__startswith="批示已报落实").exists()
     with pytest.raises(PermissionDenied):  # the 督查员 who recorded it does not 圈阅
         services.instruction_close(actor=org.user(RECORDER), instruction=ins)
