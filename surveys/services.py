@@ -69,24 +69,30 @@ def submit_response(
     open, the key is malformed, the token is missing/unknown/used, or an answer is wrong."""
     if not CLIENT_KEY.match(client_key or ""):
         raise ValidationError("答卷标识不正确，请刷新页面后重新填写")
-    earlier = Response.objects.filter(target=target, client_key=client_key).first()
-    if earlier is not None:
-        return earlier, False
     if not is_open(target):
+        earlier = _earlier(target, client_key)  # sent before the round closed: it was stored
+        if earlier is not None:
+            return earlier, False
         raise ValidationError("本次测评未在收集期内，感谢您的关注")
     survey = target.survey
-    rows = definition.read(survey.version.definition, answers)
     try:
+        rows = definition.read(survey.version.definition, answers)
         with transaction.atomic():
             token = _take_token(target, token_code) if survey.mode == SurveyMode.TOKEN else None
             response = _store(target, rows, client_key, token, seconds)
-    except IntegrityError:
-        # the same sheet sent twice at once: the other request stored it
-        earlier = Response.objects.filter(target=target, client_key=client_key).first()
+    except (IntegrityError, ValidationError):
+        # a sheet sent again (a double tap, a retry, two requests at once) finds the first, even
+        # when its token is now used; a new sheet is written without looking first (one query
+        # less on the public path), and only a refusal pays for the look
+        earlier = _earlier(target, client_key)
         if earlier is None:
             raise
         return earlier, False
     return response, True
+
+
+def _earlier(target: SurveyTarget, client_key: str) -> Response | None:
+    return Response.objects.filter(target=target, client_key=client_key).first()
 
 
 def _take_token(target: SurveyTarget, code: str) -> Token:

@@ -304,9 +304,10 @@ def test_the_public_pages_show_nothing_of_the_commission(client, org, target, to
 
 
 def test_the_submission_path_is_lean(client, target, django_assert_max_num_queries):
-    """The bench's path (bench/survey.py): the page one query, a sheet six (the link with its
-    round and version, the sheet looked up, BEGIN, the response, its answers in one insert, COMMIT)."""
+    """The bench's path (bench/survey.py): the page one query, a new sheet five (the link with its
+    round and version, BEGIN, the response, its answers in one insert, COMMIT — a new sheet is not
+    looked up first: only a re-send or a refusal looks for an earlier one)."""
     with django_assert_max_num_queries(1):
         assert client.get(url(target)).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         assert client.post(url(target), post_body(target, q5=["a", "b"], q7="好")).status_code == 302
