@@ -340,6 +340,29 @@ def token_counts(target: SurveyTarget) -> dict[str, int]:
     return {"issued": len(tokens), "used": used, "voided": voided, "unused": len(tokens) - used - voided}
 
 
+def token_counts_by_target(survey: Survey) -> dict[int, dict[str, int]]:
+    """token_counts of every target of a round, in one grouped query."""
+    rows = (
+        Token.objects.filter(target__survey=survey)
+        .values("target_id")
+        .annotate(
+            issued=Count("id"),
+            used=Count("id", filter=Q(used_at__isnull=False)),
+            voided=Count("id", filter=Q(used_at__isnull=True, voided_at__isnull=False)),
+        )
+    )
+    out = {}
+    for r in rows:
+        unused = r["issued"] - r["used"] - r["voided"]
+        out[r["target_id"]] = {
+            "issued": r["issued"],
+            "used": r["used"],
+            "voided": r["voided"],
+            "unused": unused,
+        }
+    return out
+
+
 def record_download(*, actor, survey: Survey, what: str, target: SurveyTarget | None = None) -> None:
     """Audit a download of the 答题码 list (printable or Excel)."""
     record(

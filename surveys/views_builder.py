@@ -493,9 +493,11 @@ class SurveyDetailView(PermissionRequiredMixin, TemplateView):
             .select_related("unit")
             .annotate(n_responses=Count("responses", distinct=True))
         )
+        counts = distribution.token_counts_by_target(survey) if actions["see_tokens"] else {}
+        none = {"issued": 0, "used": 0, "voided": 0, "unused": 0}
         for t in targets:
             t.public_url = distribution.public_url(self.request, t.slug)
-            t.counts = distribution.token_counts(t) if actions["see_tokens"] else None
+            t.counts = counts.get(t.pk, none) if actions["see_tokens"] else None
         ctx.update(
             survey=survey,
             object=survey,

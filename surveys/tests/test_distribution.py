@@ -99,6 +99,7 @@ def test_a_token_round_needs_tokens_before_opening(org):
     answer(target, token=tokens[0].code)
     distribution.token_void(actor=org.user(SUP), token=tokens[1])
     assert distribution.token_counts(target) == {"issued": 30, "used": 1, "voided": 1, "unused": 28}
+    assert distribution.token_counts_by_target(survey) == {target.pk: distribution.token_counts(target)}
     with pytest.raises(ValidationError, match="已使用"):
         distribution.token_void(actor=org.user(SUP), token=tokens[0])
     with pytest.raises(ValidationError, match="已作废"):
