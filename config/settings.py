@@ -275,3 +275,6 @@ DUBAN_SURVEY_SUBMITS_PER_IP = int(os.environ.get("DUBAN_SURVEY_SUBMITS_PER_IP", 
 DUBAN_SURVEY_TOKEN_TRIES_PER_IP = int(os.environ.get("DUBAN_SURVEY_TOKEN_TRIES_PER_IP", "20"))
 # a sheet sent sooner than this after its page was served is taken for a script and refused
 DUBAN_SURVEY_MIN_SECONDS = int(os.environ.get("DUBAN_SURVEY_MIN_SECONDS", "5"))
+# a refused CSRF check: the staff's page, or a public namespace's own (core.views.csrf_failure)
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+DUBAN_CSRF_FAILURE_TEMPLATES = {"survey_public": "surveys/public/csrf.html"}

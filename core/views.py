@@ -8,12 +8,13 @@ service to call. Out-of-scope objects answer 404 (never 403, which would confirm
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
@@ -395,3 +396,13 @@ class ExcelImportView(SubmitOnceMixin, ServiceFormView):
 
     def get_success_url_for(self, target):
         return reverse(self.list_url_name) + self.success_query
+
+
+def csrf_failure(request, reason: str = ""):
+    """The page of a refused security check (CSRF_FAILURE_VIEW): the staff's page (403_csrf.html,
+    with the way back to the login) or, for a namespace named in DUBAN_CSRF_FAILURE_TEMPLATES (the
+    public answering pages), that namespace's own page, which says nothing of the staff side."""
+    match = getattr(request, "resolver_match", None)
+    templates = getattr(settings, "DUBAN_CSRF_FAILURE_TEMPLATES", {})
+    template = templates.get(getattr(match, "namespace", ""), "403_csrf.html")
+    return render(request, template, status=403)

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from surveys import forms_public, services
@@ -311,3 +312,21 @@ def test_the_submission_path_is_lean(client, target, django_assert_max_num_queri
         assert client.get(url(target)).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.post(url(target), post_body(target, q5=["a", "b"], q7="好")).status_code == 302
+
+
+def test_a_refused_security_check_shows_a_public_page(target):
+    """A sheet without its CSRF token (a page kept open past its cookie, a cross-site post): 403
+    with the public pages' own notice — nothing stored, no way into the staff side."""
+    browser = Client(enforce_csrf_checks=True)
+    body = {k: v for k, v in post_body(target).items() if k != "csrfmiddlewaretoken"}
+    r = browser.post(url(target), body)
+    html = r.content.decode()
+    assert r.status_code == 403 and "页面已过期" in html
+    assert "返回登录" not in html and "/accounts/" not in html
+    assert not Response.objects.exists()
+
+
+def test_the_staff_keep_their_own_refused_check_page(org):
+    browser = Client(enforce_csrf_checks=True)
+    r = browser.post(reverse("org:login"), {"username": "x", "password": "y"})
+    assert r.status_code == 403 and "返回登录" in r.content.decode()
