@@ -278,3 +278,5 @@ DUBAN_SURVEY_MIN_SECONDS = int(os.environ.get("DUBAN_SURVEY_MIN_SECONDS", "5"))
 # a refused CSRF check: the staff's page, or a public namespace's own (core.views.csrf_failure)
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 DUBAN_CSRF_FAILURE_TEMPLATES = {"survey_public": "surveys/public/csrf.html"}
+# 调度会 (R-DEC-6): at most this many red and yellow tasks listed at one meeting (the total is kept)
+DUBAN_DISPATCH_MAX_ITEMS = int(os.environ.get("DUBAN_DISPATCH_MAX_ITEMS", "200"))

@@ -65,6 +65,7 @@ def test_load_demo_small_builds_a_living_province():
     # supervision and rectification (issue 3): campaigns drawn at random, visits, findings turned
     # into problems in every state, issued 交办函 with their digest, a 回头看 regression
     from documents.models import IssuedDocument
+    from rectification.choices import ProblemSource
     from rectification.models import Problem, ReCheck
     from supervision.models import Campaign, Draw, InspectionRecord
     from supervision.selectors import campaign_statistics
@@ -73,8 +74,11 @@ def test_load_demo_small_builds_a_living_province():
     assert Campaign.objects.count() == 3
     assert all(draw_verify(draw=d)[0] for d in Draw.objects.all())
     assert InspectionRecord.objects.count() == 12
-    problems = Problem.objects.all()
+    # the inspections' problems (a satisfaction survey's low item is a problem too: issue 13)
+    problems = Problem.objects.filter(source=ProblemSource.SUPERVISION)
     assert problems.count() >= 10 and problems.filter(finding__isnull=False).count() == problems.count()
+    assert not Problem.objects.exclude(source=ProblemSource.SUPERVISION).filter(finding__isnull=False).exists()
+    assert Problem.objects.filter(source=ProblemSource.SURVEY, survey_item__isnull=False).exists()
     statuses = set(problems.values_list("status", flat=True))
     assert {"closed", "in_progress"} <= statuses and len(statuses) >= 3
     assert problems.exclude(status="closed").filter(deadline__lt=today).exists()  # overdue
