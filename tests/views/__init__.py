@@ -8,10 +8,10 @@ from tests.views.endpoints_org import ORG
 from tests.views.endpoints_rectification import RECTIFICATION
 from tests.views.endpoints_reporting import REPORTING
 from tests.views.endpoints_supervision import SUPERVISION
-from tests.views.endpoints_surveys_results import SURVEY_RESULTS
 from tests.views.endpoints_surveys_builder import SURVEYS_BUILDER
 from tests.views.endpoints_surveys_evaluation import SURVEYS_EVALUATION
 from tests.views.endpoints_surveys_public import SURVEYS_PUBLIC
+from tests.views.endpoints_surveys_results import SURVEY_RESULTS
 from tests.views.endpoints_tasks import TASKS
 
 ALL = [
