@@ -77,7 +77,9 @@ def test_load_demo_small_builds_a_living_province():
     # the inspections' problems (a satisfaction survey's low item is a problem too: issue 13)
     problems = Problem.objects.filter(source=ProblemSource.SUPERVISION)
     assert problems.count() >= 10 and problems.filter(finding__isnull=False).count() == problems.count()
-    assert not Problem.objects.exclude(source=ProblemSource.SUPERVISION).filter(finding__isnull=False).exists()
+    assert (
+        not Problem.objects.exclude(source=ProblemSource.SUPERVISION).filter(finding__isnull=False).exists()
+    )
     assert Problem.objects.filter(source=ProblemSource.SURVEY, survey_item__isnull=False).exists()
     statuses = set(problems.values_list("status", flat=True))
     assert {"closed", "in_progress"} <= statuses and len(statuses) >= 3
