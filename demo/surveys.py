@@ -1,4 +1,5 @@
-"""Demo: 满意度测评 — two finished quarterly rounds of the 门诊患者满意度 questionnaire run by the
+"""Demo: 满意度测评 — two finished quarterly rounds (and this quarter's, open, with its first
+answers) of the 门诊患者满意度 questionnaire run by the
 first city's 督查员 (the README's `dhs_duchayuan`) over four hospitals of that city (hundreds of
 responses each round, through the public write surveys.services.submit_response), the second
 round a little better; one hospital clearly low on the waiting time (从挂号到就诊的等候) both times. After the second round that
@@ -24,7 +25,8 @@ from surveys.models import Survey, SurveyTarget
 from surveys.services import submit_response
 
 # (opens, closes, responses per hospital at full / small scale, how much better than round one)
-ROUNDS = [(-118.2, -97.0, 80, 24, 0.0), (-58.2, -37.0, 85, 26, 0.2)]
+# the third is this quarter's, open now (closes in the future: its public link can be tried)
+ROUNDS = [(-118.2, -97.0, 80, 24, 0.0), (-58.2, -37.0, 85, 26, 0.2), (-6.2, 24.0, 40, 12, 0.35)]
 BATCHES = 4  # each hospital's responses come in over four days of the round
 THRESHOLD = 80
 # the mean rating (1–5) of each hospital; the first is low on the waiting time (LOW_WAIT)
@@ -63,8 +65,11 @@ class SurveysMixin:
             per_batch = (small if self.small else full) // BATCHES
             for b in range(BATCHES):
                 for h, pk in enumerate(self.survey_hospitals):
-                    self.at(opens + 1.3 + b * 4 + h * 0.1, self._survey_answers, n, pk, per_batch, better)
-            self.at(closes, self._survey_close, n)
+                    at = opens + 1.3 + b * 4 + h * 0.1
+                    if at < 0:  # never ahead of now
+                        self.at(at, self._survey_answers, n, pk, per_batch, better)
+            if closes < 0:
+                self.at(closes, self._survey_close, n)
         self.at(ROUNDS[1][1] + 1.2, self._survey_convert)
         self.at(ROUNDS[1][1] + 4.4, self._survey_rectify)
         self.at(ROUNDS[1][1] + 19.5, self._survey_progress)
@@ -89,7 +94,7 @@ class SurveysMixin:
         survey = survey_create(
             actor=actor,
             questionnaire=self.survey_version.questionnaire,
-            title=f"{today.year}年第{(today.month - 1) // 3 + 1}季度门诊患者满意度测评",
+            title=f"{today.year}年{today.month}月门诊患者满意度测评",
             mode=SurveyMode.OPEN,
             opens_on=today,
             closes_on=self.day(closes),

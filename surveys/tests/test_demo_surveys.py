@@ -1,4 +1,4 @@
-"""The small demo's satisfaction rounds (demo/surveys.py): two closed quarterly rounds of the
+"""The small demo's satisfaction rounds (demo/surveys.py): two closed rounds (and the open one) of the
 门诊患者满意度 questionnaire over four hospitals of the README's city, hundreds of responses, the
 second round better, one hospital low on 候诊时间 whose item became a problem being rectified; the
 results page shows them to the README's 督查员 and the hospital sees its own."""
@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core import clock
 from org.models import User
 from rectification.choices import ProblemSource, ProblemStatus
 from surveys import results
@@ -22,7 +23,10 @@ def test_demo_rounds_responses_and_the_converted_problem(client):
     rounds = list(
         Survey.objects.filter(evaluation__isnull=True, title__contains="门诊患者满意度").order_by("opens_on")
     )
-    assert len(rounds) == 2 and all(s.status == SurveyStatus.CLOSED for s in rounds)
+    # two closed rounds, and this month's open with its first answers (its link can be tried)
+    assert [s.status for s in rounds] == [SurveyStatus.CLOSED, SurveyStatus.CLOSED, SurveyStatus.OPEN]
+    current, rounds = rounds[2], rounds[:2]
+    assert current.closes_on > clock.today() and Response.objects.filter(target__survey=current).exists()
     assert all(s.org_unit.name.startswith("东湖市") for s in rounds)
     assert Response.objects.filter(target__survey__in=rounds).count() >= 150
     first, second = (
