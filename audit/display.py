@@ -135,6 +135,18 @@ ACTION_LABELS = {
     ("surveys.evaluation.problems_listed", "problems"): "问题清单",
     ("surveys.evaluation.report_drafted", "document"): "结果报告",
     ("surveys.evaluation.finished", "document"): "结果报告文号",
+    ("instructions.dispatchmeeting.created", "total"): "红黄灯任务总数",
+    ("surveys.item.converted", "index"): "转办时指数",
+    ("surveys.item.converted", "item"): "测评项",
+    ("surveys.item.converted", "n"): "有效答卷数",
+    ("surveys.item.converted", "problem"): "整改问题",
+    ("surveys.questionnaire.created", "template"): "模板",
+    ("surveys.questionnaire.published", "questions"): "题目数",
+    ("surveys.questionnaire.published", "version"): "版本号",
+    ("surveys.survey.created", "questionnaire"): "问卷",
+    ("surveys.results.exported", "survey"): "测评",
+    ("surveys.token.downloaded", "what"): "下载内容",
+    ("surveys.questionnaire.updated", "what"): "修改内容",
 }
 # keys holding ids (a list or one): shown as the names of those rows
 ACTION_IDS = {
