@@ -189,8 +189,14 @@ def _papers_expected(user, docs, last_step, instructions) -> dict:
         if i.status == InstructionStatus.PENDING
         and scoping.unit_in_scope(user, "instructions.answer_instruction", i.assignee_unit)
     }
+    # 待圈阅: answered 批示 the user wrote and may 圈阅, and the follow-ups of the 调度会 they chaired
+    # (a 督查员 who recorded a follow-up does not 圈阅 it)
+    closes = scoping.has_any(user, "instructions.close_instruction")
     to_close = {
-        i.pk for i in instructions if i.author_id == user.pk and i.status == InstructionStatus.ANSWERED
+        i.pk
+        for i in instructions
+        if i.status == InstructionStatus.ANSWERED
+        and ((i.author_id == user.pk and closes) or (i.meeting_id and i.meeting.host_id == user.pk))
     }
     return {"to_issue": to_sign | returned, "instr_pending": pending, "instr_close": to_close}
 
@@ -200,7 +206,7 @@ def test_workbench_documents_and_instructions_of_every_account_match_the_rules(p
     last_step = {}
     for e in DocumentEvent.objects.order_by("at", "id"):
         last_step[e.document_id] = e.kind
-    instructions = list(Instruction.objects.select_related("assignee_unit", "org_unit"))
+    instructions = list(Instruction.objects.select_related("assignee_unit", "org_unit", "meeting"))
     checked = 0
     for user in province.users:
         wb = wb_selectors.workbench(user, province.today)
